@@ -1,0 +1,63 @@
+"""Admin screen "Tồn kho": producers count and set stock without moderation.
+
+Stock is operational data: a change here is immediate, makes no page revision
+and needs no approval. A user sees and changes only the SKUs of products they
+may edit.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from catalogue import stock
+from catalogue.models import ProductVariant
+
+
+class StockForm(forms.Form):
+    sku = forms.CharField(max_length=64)
+    on_hand = forms.IntegerField(min_value=0, max_value=10_000_000, label=_("Tồn kho"))
+
+
+def editable_variants(user):
+    """Variants of the product pages this user may edit."""
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return (
+        ProductVariant.objects.filter(product_id__in=pages.values("id"))
+        .select_related("product")
+        .order_by("product__title", "sort_order")
+    )
+
+
+def stock_view(request):
+    variants = editable_variants(request.user)
+    if request.method == "POST":
+        form = StockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Số lượng không hợp lệ: nhập một số nguyên từ 0."))
+            return redirect("catalogue_stock")
+        sku = form.cleaned_data["sku"]
+        if not variants.filter(sku=sku).exists():
+            raise PermissionDenied
+        try:
+            stock.set_on_hand(sku, form.cleaned_data["on_hand"])
+        except stock.StockError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã cập nhật tồn kho %(sku)s.") % {"sku": sku})
+        return redirect("catalogue_stock")
+
+    rows = list(variants)
+    levels = stock.levels([variant.sku for variant in rows])
+    return TemplateResponse(
+        request,
+        "catalogue/admin/stock.html",
+        {
+            "page_title": _("Tồn kho"),
+            "header_icon": "list-ul",
+            "rows": [(variant, levels.get(variant.sku)) for variant in rows],
+        },
+    )

@@ -1,0 +1,31 @@
+"""The catalogue's models, one module per concern; import from here."""
+
+from .certificates import Certificate, CertificateStatus, IssuerLevel
+from .codes import CodeSequence
+from .pages import HomePage, ProducersIndexPage, ProductsIndexPage
+from .producers import ProducerGalleryImage, ProducerPage, ProducerType
+from .products import ProductGalleryImage, ProductPage, ProductVariant
+from .stock import StockItem
+from .taxonomy import OcopCategory, QualityMark
+from .units import Commune, Province
+
+__all__ = [
+    "Certificate",
+    "CertificateStatus",
+    "CodeSequence",
+    "Commune",
+    "HomePage",
+    "IssuerLevel",
+    "OcopCategory",
+    "ProducerGalleryImage",
+    "ProducerPage",
+    "ProducerType",
+    "ProducersIndexPage",
+    "ProductGalleryImage",
+    "ProductPage",
+    "ProductVariant",
+    "ProductsIndexPage",
+    "Province",
+    "QualityMark",
+    "StockItem",
+]

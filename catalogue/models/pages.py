@@ -1,0 +1,79 @@
+"""The fixed top of the page tree: Home, the products index and the producers index."""
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+
+from .base import CataloguePage
+
+PAGE_SIZE = 24
+
+
+class HomePage(CataloguePage):
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = CataloguePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["catalogue.ProductsIndexPage", "catalogue.ProducersIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("trang chủ")
+
+    def get_context(self, request, *args, **kwargs):
+        from .products import ProductPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_products"] = ProductPage.objects.for_listing()[:8]
+        return context
+
+
+class ProductsIndexPage(CataloguePage):
+    """The catalogue listing (`/san-pham/`); the storefront issue adds filters and search."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = CataloguePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["catalogue.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh mục sản phẩm")
+
+    def get_context(self, request, *args, **kwargs):
+        from .products import ProductPage
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(ProductPage.objects.for_listing(), PAGE_SIZE)
+        context["products"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class ProducersIndexPage(CataloguePage):
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = CataloguePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["catalogue.HomePage"]
+    subpage_types = ["catalogue.ProducerPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh sách chủ thể OCOP")
+
+    def get_context(self, request, *args, **kwargs):
+        from .producers import ProducerPage
+
+        context = super().get_context(request, *args, **kwargs)
+        producers = (
+            ProducerPage.objects.live()
+            .public()
+            .select_related("commune__province", "logo")
+            .order_by("title")
+        )
+        context["producers"] = Paginator(producers, PAGE_SIZE).get_page(request.GET.get("page"))
+        return context
+
+
+__all__ = ["HomePage", "ProducersIndexPage", "ProductsIndexPage"]

@@ -1,0 +1,72 @@
+"""Creating a producer in one step: page, image collection, editors' group, first user."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.models import Collection
+
+from catalogue.models import Commune, ProducerPage
+from catalogue.roles import grant_producer_editors
+from catalogue.site_setup import ensure_site_structure
+
+
+@dataclass
+class NewProducer:
+    page: ProducerPage
+    group: Group
+    collection: Collection
+    user: AbstractUser
+    password: str
+
+
+def generate_password() -> str:
+    """Readable over the phone to an elderly producer: no look-alike characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+@transaction.atomic
+def create_producer(
+    *,
+    title: str,
+    commune: Commune,
+    username: str,
+    password: str | None = None,
+    publish: bool = True,
+    **fields,
+) -> NewProducer:
+    """Create the producer page with its own collection, group and first editor.
+
+    `fields` are ProducerPage fields (producer_type, phone, legal_name, …).
+    Raises ValidationError, and writes nothing, if any part is invalid.
+    """
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"Tên đăng nhập '{username}' đã có người dùng."})
+    structure = ensure_site_structure()
+    collection = Collection.get_first_root_node().add_child(name=title)
+    group = Group.objects.create(name=f"Biên tập: {title}"[:150])
+    page = ProducerPage(
+        title=title, commune=commune, collection=collection, editors_group=group, **fields
+    )
+    structure.producers_index.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    grant_producer_editors(group, page, collection)
+
+    password = password or generate_password()
+    user = User.objects.create_user(
+        username=username, password=password, email=fields.get("email", "")
+    )
+    user.groups.add(group)
+    return NewProducer(page=page, group=group, collection=collection, user=user, password=password)
+
+
+def add_editor(user: AbstractUser, producers: list[ProducerPage]) -> None:
+    """Give a user (e.g. a community digital team helper) editing rights on several producers."""
+    user.groups.add(*[producer.editors_group for producer in producers])

@@ -1,0 +1,33 @@
+"""Validators for Vietnamese phone numbers and product barcodes."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE = re.compile(r"^(?:0|\+84)[1-9]\d{8,9}$")
+
+
+def validate_phone_vn(value: str) -> None:
+    """A Vietnamese phone number: 0xxx or +84xxx, 10–11 digits, separators allowed."""
+    if not _PHONE.match(_PHONE_SEPARATORS.sub("", value)):
+        raise ValidationError(
+            _("Số điện thoại không hợp lệ: %(value)s (ví dụ 0912 345 678)"),
+            params={"value": value},
+            code="phone",
+        )
+
+
+def gtin_check_digit(body: str) -> int:
+    """GS1 check digit for the digits before it (weights 3,1,3,… from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def validate_gtin(value: str) -> None:
+    """GTIN-8/12/13/14 (EAN/UPC barcode) with a correct check digit."""
+    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+        raise ValidationError(_("Mã vạch phải gồm 8, 12, 13 hoặc 14 chữ số."), code="gtin_format")
+    if gtin_check_digit(value[:-1]) != int(value[-1]):
+        raise ValidationError(_("Mã vạch sai số kiểm tra (chữ số cuối)."), code="gtin_check")

@@ -1,0 +1,57 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from catalogue.admin_stock import stock_view
+from catalogue.models import Certificate, Commune, Province
+
+
+class CertificateViewSet(SnippetViewSet):
+    model = Certificate
+    icon = "success"
+    menu_label = _("Chứng nhận OCOP")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["product", "stars", "decision_number", "signed_on", "valid_until", "status"]
+    list_filter = ["status", "stars", "issuer_level"]
+    search_fields = ["decision_number", "product__title"]
+
+
+class ProvinceViewSet(SnippetViewSet):
+    model = Province
+    icon = "site"
+    list_display = ["name", "code", "kind", "retired"]
+    search_fields = ["name"]
+
+
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "site"
+    list_display = ["full_name", "province", "code", "retired"]
+    list_filter = ["province", "kind", "retired"]
+    # ORM search on the folded name: "chi lang" finds "Xã Chi Lăng".
+    search_fields = ["full_name", "folded_name"]
+
+
+class AdministrativeUnitsGroup(SnippetViewSetGroup):
+    items = (ProvinceViewSet, CommuneViewSet)
+    menu_icon = "site"
+    menu_label = _("Đơn vị hành chính")
+    menu_order = 900
+
+
+register_snippet(CertificateViewSet)
+register_snippet(AdministrativeUnitsGroup)
+
+
+@hooks.register("register_admin_urls")
+def stock_urls():
+    return [path("stock/", stock_view, name="catalogue_stock")]
+
+
+@hooks.register("register_admin_menu_item")
+def stock_menu_item():
+    return MenuItem(_("Tồn kho"), reverse("catalogue_stock"), icon_name="list-ul", order=205)
