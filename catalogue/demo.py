@@ -132,8 +132,7 @@ def _ensure_producer(row: dict, index: int, result: DemoResult) -> ProducerPage:
         phone=f"0912 {_number(title, 1000):03d} {index:03d}",
         old_locality=row["old_locality"],
         story=(
-            f"<p>{title} ở {row['old_locality']}, {province.name}.</p>"
-            f"<p><em>{DEMO_NOTE}</em></p>"
+            f"<p>{title} ở {row['old_locality']}, {province.name}.</p><p><em>{DEMO_NOTE}</em></p>"
         ),
     )
     result.producers_created += 1

@@ -1,0 +1,55 @@
+import pytest
+
+from catalogue.models import Commune, OcopCategory, ProductPage, ProductVariant
+from catalogue.producers import create_producer
+from catalogue.site_setup import ensure_site_structure
+from catalogue.text import slugify_vi
+
+PASSWORD = "test-pass-1234"
+
+
+@pytest.fixture
+def structure(db):
+    return ensure_site_structure()
+
+
+@pytest.fixture
+def make_producer(structure):
+    def make(title="HTX Chè Hảo Đạt", commune_code="05977", **fields):
+        return create_producer(
+            title=title,
+            commune=Commune.objects.get(code=commune_code),
+            username=slugify_vi(title),
+            password=PASSWORD,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_product():
+    def make(producer_page, title="Chè Đinh Tân Cương", category="I.5a", variants=None):
+        page = ProductPage(
+            title=title,
+            ocop_category=OcopCategory.objects.get(code=category),
+            variants=[
+                ProductVariant(name=name, price=price, weight_grams=300)
+                for name, price in (variants or [("Hộp 200 g", 150_000), ("Hộp 500 g", 350_000)])
+            ],
+        )
+        producer_page.add_child(instance=page)
+        page.save_revision().publish()
+        return ProductPage.objects.get(pk=page.pk)
+
+    return make
+
+
+@pytest.fixture
+def coop(make_producer):
+    return make_producer()
+
+
+@pytest.fixture
+def other_coop(make_producer):
+    return make_producer(title="HTX Miến Việt Cường", commune_code="05983")

@@ -1,0 +1,144 @@
+"""A cooperative's editors work only inside their own producer page and collection."""
+
+import pytest
+from django.urls import reverse
+from wagtail.images.models import Image
+from wagtail.models import Page, WorkflowState
+
+from catalogue import stock
+from catalogue.models import ProductPage, StockItem
+from catalogue.placeholders import create_placeholder_image
+from catalogue.roles import PROVINCE_STAFF_GROUP
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def setup(coop, other_coop, make_product, client):
+    own = make_product(coop.page)
+    foreign = make_product(other_coop.page, title="Miến dong", category="I.3c")
+    foreign_image = create_placeholder_image("Miến dong", "I", other_coop.collection)
+    client.login(username=coop.user.username, password=PASSWORD)
+    return own, foreign, foreign_image
+
+
+def _denied(response) -> bool:
+    """Wagtail answers a denied admin request with a redirect to the dashboard and a
+    message (and 403 to XHR); either way nothing of the page is shown."""
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+
+
+def _denied_to_xhr(client, url) -> bool:
+    response = client.get(url, headers={"x-requested-with": "XMLHttpRequest"})
+    return response.status_code in (403, 404)
+
+
+def test_other_producers_pages_are_closed(setup, client, other_coop):
+    _own, foreign, _image = setup
+    revision = foreign.latest_revision
+    urls = [
+        reverse("wagtailadmin_pages:edit", args=[foreign.pk]),
+        reverse("wagtailadmin_pages:delete", args=[foreign.pk]),
+        reverse("wagtailadmin_pages:history", args=[foreign.pk]),
+        reverse("wagtailadmin_pages:revisions_view", args=[foreign.pk, revision.pk]),
+        reverse("wagtailadmin_pages:revisions_revert", args=[foreign.pk, revision.pk]),
+        reverse("wagtailadmin_pages:preview_on_edit", args=[foreign.pk]),
+        reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", other_coop.page.pk]),
+        reverse("wagtailadmin_pages:edit", args=[other_coop.page.pk]),
+    ]
+    for url in urls:
+        assert _denied(client.get(url)), url
+        assert _denied_to_xhr(client, url), url
+    response = client.post(
+        reverse("wagtailadmin_pages:delete", args=[foreign.pk]), {"confirm": "1"}
+    )
+    assert _denied(response)
+    assert Page.objects.filter(pk=foreign.pk).exists()
+
+
+def test_other_producers_images_are_closed(setup, client):
+    _own, _foreign, image = setup
+    for name in ("wagtailimages:edit", "wagtailimages:delete"):
+        assert _denied(client.get(reverse(name, args=[image.pk]))), name
+        assert _denied_to_xhr(client, reverse(name, args=[image.pk])), name
+    client.post(reverse("wagtailimages:delete", args=[image.pk]))
+    assert Image.objects.filter(pk=image.pk).exists()
+    listing = client.get(reverse("wagtailimages:index"))
+    assert "Miến dong" not in listing.content.decode()
+
+
+def test_own_pages_are_editable(setup, client):
+    own, _foreign, _image = setup
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
+
+
+def test_cooperative_cannot_publish_its_own_product(setup, client):
+    own, _foreign, _image = setup
+    form = client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).context["form"]
+    data = _form_data(form, title="Chè Đinh (đã sửa)")
+    data["action-publish"] = "action-publish"
+    client.post(reverse("wagtailadmin_pages:edit", args=[own.pk]), data)
+    own.refresh_from_db()
+    assert own.title == "Chè Đinh Tân Cương"  # live version unchanged
+    assert own.has_unpublished_changes
+    assert own.latest_revision.content["title"] == "Chè Đinh (đã sửa)"  # kept as a draft
+
+    data.pop("action-publish")
+    data["action-submit"] = "action-submit"
+    client.post(reverse("wagtailadmin_pages:edit", args=[own.pk]), data)
+    state = WorkflowState.objects.get(object_id=str(own.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.current_task_state.task.specific.groups.filter(name=PROVINCE_STAFF_GROUP).exists()
+    own.refresh_from_db()
+    assert own.title == "Chè Đinh Tân Cương"
+
+
+def _bound_values(form) -> dict:
+    data = {}
+    for bound in form:
+        value = bound.field.widget.format_value(bound.value())
+        if value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def _form_data(form, **overrides) -> dict:
+    """POST data reproducing an admin page form as the browser would send it."""
+    data = _bound_values(form)
+    for formset in form.formsets.values():
+        data.update(_bound_values(formset.management_form))
+        for subform in formset.forms:
+            data.update(_bound_values(subform))
+    data.update({form.add_prefix(k): v for k, v in overrides.items()})
+    return data
+
+
+def test_stock_screen_changes_stock_at_once_only_for_own_skus(setup, client):
+    own, foreign, _image = setup
+    own_sku, foreign_sku = own.variants.first().sku, foreign.variants.first().sku
+    stock.set_on_hand(foreign_sku, 4)
+    page = client.get(reverse("catalogue_stock"))
+    assert own_sku in page.content.decode() and foreign_sku not in page.content.decode()
+
+    response = client.post(reverse("catalogue_stock"), {"sku": own_sku, "on_hand": "12"})
+    assert response.status_code == 302
+    assert StockItem.objects.get(sku=own_sku).on_hand == 12
+    assert ProductPage.objects.get(pk=own.pk).latest_revision == own.latest_revision  # no revision
+
+    response = client.post(reverse("catalogue_stock"), {"sku": foreign_sku, "on_hand": "0"})
+    assert _denied(response)
+    assert StockItem.objects.get(sku=foreign_sku).on_hand == 4
+
+
+def test_helper_may_edit_several_producers(coop, other_coop, make_product, client):
+    from django.contrib.auth import get_user_model
+
+    from catalogue.producers import add_editor
+
+    helper = get_user_model().objects.create_user("helper", password=PASSWORD)
+    add_editor(helper, [coop.page, other_coop.page])
+    first, second = make_product(coop.page), make_product(other_coop.page, title="Miến")
+    client.login(username="helper", password=PASSWORD)
+    for product in (first, second):
+        assert client.get(reverse("wagtailadmin_pages:edit", args=[product.pk])).status_code == 200
