@@ -1,0 +1,85 @@
+"""Public pages, the demo loader and the management commands."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from catalogue import stock
+from catalogue.models import Certificate, ProducerPage, ProductPage, StockItem
+
+
+def test_public_pages_render(coop, make_product, client):
+    product = make_product(coop.page)
+    stock.set_on_hand(product.variants.first().sku, 3)
+    for url in ["/", "/san-pham/", "/chu-the-ocop/", coop.page.url, product.url]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(product.url).content.decode()
+    assert "150.000\u00a0₫" in page
+    assert "Đặc sản địa phương" in page  # no certificate yet: no stars
+    assert "OCOP 5★" not in page
+    assert "Chè Đinh Tân Cương" in client.get("/san-pham/").content.decode()
+
+
+def test_draft_products_are_not_listed(coop, make_product, client):
+    product = make_product(coop.page)
+    product.unpublish()
+    assert "Chè Đinh Tân Cương" not in client.get("/san-pham/").content.decode()
+
+
+def test_listing_query_count_does_not_grow_with_products(
+    coop, make_product, client, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_product(coop.page, title=f"Sản phẩm {n}")
+    with django_assert_max_num_queries(15):
+        assert client.get("/san-pham/").status_code == 200
+
+
+def test_english_is_available(client, structure):
+    response = client.get("/san-pham/", headers={"accept-language": "en"})
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
+
+
+@pytest.mark.slow
+@override_settings(DEBUG=True)
+def test_load_demo_is_idempotent(structure, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "admin" in first and "canbo.tinh" in first
+    counts = (ProductPage.objects.count(), ProducerPage.objects.count(), StockItem.objects.count())
+    assert counts[0] == 36
+    call_command("load_demo")
+    assert "0 producers and 0 products created" in capsys.readouterr().out
+    assert counts == (
+        ProductPage.objects.count(),
+        ProducerPage.objects.count(),
+        StockItem.objects.count(),
+    )
+    statuses = set(Certificate.objects.values_list("status", flat=True))
+    assert statuses == {"valid", "expired"}  # both cases are shown
+    tan_cuong = ProductPage.objects.get(title="Chè Đinh Tân Cương")
+    assert tan_cuong.producer.commune.full_name == "Xã Tân Cương"
+    assert ProductPage.objects.get(title="Na Cai Kinh").producer.commune.name == "Cai Kinh"
+
+
+def test_load_demo_refuses_on_a_production_site(structure):
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+
+def test_create_producer_command_sets_up_everything(structure, capsys):
+    call_command(
+        "create_producer", "HTX Quảng Lạc", "--commune", "05977", "--username", "quanglac",
+        "--phone", "0912 345 678",
+    )
+    out = capsys.readouterr().out
+    producer = ProducerPage.objects.get(title="HTX Quảng Lạc")
+    assert producer.live and producer.slug == "htx-quang-lac"
+    assert producer.editors_group.user_set.filter(username="quanglac").exists()
+    assert producer.collection.name == "HTX Quảng Lạc"
+    assert "quanglac / " in out
+    with pytest.raises(CommandError, match="quanglac"):
+        call_command("create_producer", "HTX Khác", "--commune", "05977", "--username", "quanglac")
+    assert not ProducerPage.objects.filter(title="HTX Khác").exists()
