@@ -71,8 +71,14 @@ def test_load_demo_refuses_on_a_production_site(structure):
 
 def test_create_producer_command_sets_up_everything(structure, capsys):
     call_command(
-        "create_producer", "HTX Quảng Lạc", "--commune", "05977", "--username", "quanglac",
-        "--phone", "0912 345 678",
+        "create_producer",
+        "HTX Quảng Lạc",
+        "--commune",
+        "05977",
+        "--username",
+        "quanglac",
+        "--phone",
+        "0912 345 678",
     )
     out = capsys.readouterr().out
     producer = ProducerPage.objects.get(title="HTX Quảng Lạc")
@@ -83,3 +89,19 @@ def test_create_producer_command_sets_up_everything(structure, capsys):
     with pytest.raises(CommandError, match="quanglac"):
         call_command("create_producer", "HTX Khác", "--commune", "05977", "--username", "quanglac")
     assert not ProducerPage.objects.filter(title="HTX Khác").exists()
+
+
+def test_generate_catalogue_writes_a_valid_tree(structure, client):
+    from wagtail.models import Page
+
+    from catalogue.synthetic import generate_catalogue
+
+    result = generate_catalogue(250, per_producer=100)
+    assert (result.producers, result.products, result.variants) == (3, 250, 750)
+    assert Page.find_problems() == ([], [], [], [], [])
+    product = ProductPage.objects.live().order_by("-pk").first()
+    assert client.get(product.url).status_code == 200
+    assert product.variants.count() == 3
+    assert StockItem.objects.filter(sku__startswith=product.product_code).count() == 3
+    codes = ProductPage.objects.values_list("product_code", flat=True)
+    assert len(set(codes)) == 250
