@@ -68,9 +68,12 @@ def test_other_producers_images_are_closed(setup, client):
     assert "Miến dong" not in listing.content.decode()
 
 
-def test_own_pages_are_editable(setup, client):
+def test_own_pages_are_editable_in_a_vietnamese_admin(setup, client):
     own, _foreign, _image = setup
-    assert client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[own.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lưu nháp" in html and "Gửi duyệt" in html  # save draft, submit for moderation
 
 
 def test_cooperative_cannot_publish_its_own_product(setup, client):
@@ -142,3 +145,38 @@ def test_helper_may_edit_several_producers(coop, other_coop, make_product, clien
     client.login(username="helper", password=PASSWORD)
     for product in (first, second):
         assert client.get(reverse("wagtailadmin_pages:edit", args=[product.pk])).status_code == 200
+
+
+def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
+    from catalogue.models import OcopCategory
+
+    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", coop.page.pk])
+    form = client.get(add_url).context["form"]
+    data = _form_data(
+        form,
+        title="Mật ong Quảng Lạc",
+        slug="mật-ong-quảng-lạc",  # as typed; stored as ASCII
+        ocop_category=OcopCategory.objects.get(code="I.2b").pk,
+    )
+    variants = form.formsets["variants"]
+    data[variants.management_form.add_prefix("TOTAL_FORMS")] = 1
+    data.update(
+        {
+            f"{variants.prefix}-0-name": "Chai 500 ml",
+            f"{variants.prefix}-0-price": "250000",
+            f"{variants.prefix}-0-weight_grams": "800",
+            f"{variants.prefix}-0-barcode": "",
+            f"{variants.prefix}-0-ORDER": "1",
+        }
+    )
+    data["action-submit"] = "action-submit"
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    product = ProductPage.objects.get(title="Mật ong Quảng Lạc")
+    assert not product.live  # waits for province staff
+    assert product.slug == "mat-ong-quang-lac"
+    assert product.producer_id == coop.page.pk
+    assert product.product_code.startswith("20-")
+    assert [v.sku for v in product.variants.all()] == [f"{product.product_code}-1"]
+    state = WorkflowState.objects.get(object_id=str(product.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
