@@ -32,7 +32,12 @@ from catalogue.models import (
     QualityMark,
 )
 from catalogue.placeholders import create_placeholder_image
-from catalogue.producers import add_editor, create_producer, generate_password
+from catalogue.producers import (
+    add_editor,
+    create_producer,
+    generate_password,
+    set_admin_language,
+)
 from catalogue.reference_data import read_rows
 from catalogue.roles import PROVINCE_STAFF_GROUP
 from catalogue.site_setup import ensure_site_structure
@@ -107,6 +112,7 @@ def _set_password(username: str, password: str, **defaults):
         setattr(user, key, value)
     user.set_password(password)
     user.save()
+    set_admin_language(user)
     return user
 
 

@@ -3,11 +3,13 @@
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Collection
+from wagtail.users.models import UserProfile
 
 from catalogue.models import Commune, ProducerPage
 from catalogue.roles import grant_producer_editors
@@ -64,7 +66,16 @@ def create_producer(
         username=username, password=password, email=fields.get("email", "")
     )
     user.groups.add(group)
+    set_admin_language(user)
     return NewProducer(page=page, group=group, collection=collection, user=user, password=password)
+
+
+def set_admin_language(user: AbstractUser, language: str = settings.LANGUAGE_CODE) -> None:
+    """Admin in Vietnamese whatever the phone's browser asks for; the user can switch
+    to English under Account → Preferences."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save(update_fields=["preferred_language"])
 
 
 def add_editor(user: AbstractUser, producers: list[ProducerPage]) -> None:
