@@ -6,13 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
 from wagtail.search import index
 
-from catalogue.text import NormalizedTextModel
 from catalogue.validators import validate_phone_vn
 
-from .base import CataloguePage
+from .base import CataloguePage, GalleryImage
 
 
 class ProducerType(models.TextChoices):
@@ -144,11 +142,5 @@ class ProducerPage(CataloguePage):
         return context
 
 
-class ProducerGalleryImage(NormalizedTextModel, Orderable):
+class ProducerGalleryImage(GalleryImage):
     page = ParentalKey(ProducerPage, on_delete=models.CASCADE, related_name="gallery_images")
-    image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("ảnh")
-    )
-    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]

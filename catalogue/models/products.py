@@ -17,7 +17,7 @@ from wagtail.search import index
 from catalogue.text import NormalizedTextModel, normalize_text_fields
 from catalogue.validators import validate_gtin
 
-from .base import CataloguePage
+from .base import CataloguePage, GalleryImage
 from .codes import CodeSequence
 
 
@@ -231,11 +231,5 @@ class ProductVariant(NormalizedTextModel, Orderable):
             )
 
 
-class ProductGalleryImage(NormalizedTextModel, Orderable):
+class ProductGalleryImage(GalleryImage):
     page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="gallery_images")
-    image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("ảnh")
-    )
-    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("caption")]
