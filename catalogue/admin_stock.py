@@ -20,6 +20,7 @@ from catalogue.models import ProductVariant
 class StockForm(forms.Form):
     sku = forms.CharField(max_length=64)
     on_hand = forms.IntegerField(min_value=0, max_value=10_000_000, label=_("Tồn kho"))
+    expected_on_hand = forms.IntegerField(min_value=0)
 
 
 def editable_variants(user):
@@ -43,7 +44,9 @@ def stock_view(request):
         if not variants.filter(sku=sku).exists():
             raise PermissionDenied
         try:
-            stock.set_on_hand(sku, form.cleaned_data["on_hand"])
+            stock.set_on_hand(
+                sku, form.cleaned_data["on_hand"], expected=form.cleaned_data["expected_on_hand"]
+            )
         except stock.StockError as error:
             messages.error(request, str(error))
         else:

@@ -14,6 +14,7 @@ from wagtail.users.models import UserProfile
 from catalogue.models import Commune, ProducerPage
 from catalogue.roles import grant_producer_editors
 from catalogue.site_setup import ensure_site_structure
+from catalogue.text import nfc
 
 
 @dataclass
@@ -47,11 +48,18 @@ def create_producer(
     Raises ValidationError, and writes nothing, if any part is invalid.
     """
     User = get_user_model()
+    title = nfc(title.strip())
+    group_name = f"Biên tập: {title}"[:150]
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"Tên đăng nhập '{username}' đã có người dùng."})
+    if (
+        ProducerPage.objects.filter(title=title).exists()
+        or Group.objects.filter(name=group_name).exists()
+    ):
+        raise ValidationError({"title": f"Đã có chủ thể OCOP tên '{title}'."})
     structure = ensure_site_structure()
     collection = Collection.get_first_root_node().add_child(name=title)
-    group = Group.objects.create(name=f"Biên tập: {title}"[:150])
+    group = Group.objects.create(name=group_name)
     page = ProducerPage(
         title=title, commune=commune, collection=collection, editors_group=group, **fields
     )
@@ -80,4 +88,9 @@ def set_admin_language(user: AbstractUser, language: str = settings.LANGUAGE_COD
 
 def add_editor(user: AbstractUser, producers: list[ProducerPage]) -> None:
     """Give a user (e.g. a community digital team helper) editing rights on several producers."""
+    without_group = [p.title for p in producers if p.editors_group_id is None]
+    if without_group:
+        raise ValidationError(
+            f"Chưa có nhóm biên tập (tạo bằng create_producer): {', '.join(without_group)}"
+        )
     user.groups.add(*[producer.editors_group for producer in producers])

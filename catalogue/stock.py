@@ -36,12 +36,21 @@ def _fail_with_current(sku: str, requested: int) -> None:
     raise InsufficientStock(sku, requested, get(sku).available)
 
 
-def set_on_hand(sku: str, quantity: int) -> StockItem:
-    """Set the counted quantity (a stock-take); it cannot go below what is reserved."""
+def set_on_hand(sku: str, quantity: int, expected: int | None = None) -> StockItem:
+    """Set the counted quantity (a stock-take); it cannot go below what is reserved.
+
+    `expected` is the quantity the person saw: if a sale changed it since, nothing is
+    written, so a stock-take never silently undoes an order.
+    """
     if quantity < 0:
         raise StockError("Số lượng tồn kho không được âm.")
     with transaction.atomic():
         item, _ = StockItem.objects.select_for_update().get_or_create(sku=sku)
+        if expected is not None and item.on_hand != expected:
+            raise StockError(
+                f"{sku}: tồn kho vừa đổi từ {expected} thành {item.on_hand} trong lúc bạn sửa "
+                f"(có đơn hàng mới). Hãy kiểm tra và nhập lại."
+            )
         if quantity < item.reserved:
             raise StockError(
                 f"{sku}: đang có {item.reserved} sản phẩm được giữ cho đơn hàng; "

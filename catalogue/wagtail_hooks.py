@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -6,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_stock import stock_view
-from catalogue.models import Certificate, Commune, Province
+from catalogue.models import Certificate, Commune, ProductPage, Province
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -55,3 +57,20 @@ def stock_urls():
 @hooks.register("register_admin_menu_item")
 def stock_menu_item():
     return MenuItem(_("Tồn kho"), reverse("catalogue_stock"), icon_name="list-ul", order=205)
+
+
+@hooks.register("before_delete_page")
+def keep_certificate_history(request, page):
+    """A product with OCOP certificates is unpublished, not deleted: its certificates are
+    the province's record (the database refuses too: Certificate.product is PROTECT)."""
+    products = ProductPage.objects.descendant_of(page, inclusive=True)
+    if Certificate.objects.filter(product__in=products).exists():
+        messages.error(
+            request,
+            _(
+                "Không xoá được: sản phẩm có giấy chứng nhận OCOP, cần giữ lịch sử. "
+                "Hãy ngừng xuất bản thay vì xoá."
+            ),
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().id)
+    return None

@@ -126,3 +126,28 @@ def test_barcode_and_phone_validators():
     validate_phone_vn("+84912345678")
     with pytest.raises(ValidationError):
         validate_phone_vn("12345")
+
+
+def test_draft_saved_without_clean_still_gives_new_variants_a_sku(coop, make_product):
+    product = make_product(coop.page)
+    product.variants.add(product.variants.model(name="Túi 1 kg", price=650_000, weight_grams=1100))
+    revision = product.save_revision(clean=False)  # what the admin's "Save draft" does
+    skus = [v["sku"] for v in revision.content["variants"]]
+    assert skus == ["20-00001-1", "20-00001-2", "20-00001-3"]
+
+
+def test_copied_product_gets_its_own_code_and_skus(coop, make_product):
+    product = make_product(coop.page)
+    copy = product.copy(update_attrs={"title": "Chè Đinh (bản sao)", "slug": "che-dinh-ban-sao"})
+    copy = ProductPage.objects.get(pk=copy.pk)
+    assert copy.product_code == "20-00002"
+    assert [v.sku for v in copy.variants.all()] == ["20-00002-1", "20-00002-2"]
+    assert [v.sku for v in product.variants.all()] == ["20-00001-1", "20-00001-2"]
+
+
+def test_moving_a_product_moves_its_producer_link_not_its_code(coop, other_coop, make_product):
+    product = make_product(coop.page)
+    product.move(other_coop.page, pos="last-child")
+    product = ProductPage.objects.get(pk=product.pk)
+    assert product.producer_id == other_coop.page.pk
+    assert product.product_code == "20-00001"

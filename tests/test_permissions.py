@@ -127,12 +127,15 @@ def test_stock_screen_changes_stock_at_once_only_for_own_skus(setup, client):
     page = client.get(reverse("catalogue_stock"))
     assert own_sku in page.content.decode() and foreign_sku not in page.content.decode()
 
-    response = client.post(reverse("catalogue_stock"), {"sku": own_sku, "on_hand": "12"})
+    form = {"sku": own_sku, "on_hand": "12", "expected_on_hand": "0"}
+    response = client.post(reverse("catalogue_stock"), form)
     assert response.status_code == 302
     assert StockItem.objects.get(sku=own_sku).on_hand == 12
     assert ProductPage.objects.get(pk=own.pk).latest_revision == own.latest_revision  # no revision
 
-    response = client.post(reverse("catalogue_stock"), {"sku": foreign_sku, "on_hand": "0"})
+    response = client.post(
+        reverse("catalogue_stock"), {"sku": foreign_sku, "on_hand": "0", "expected_on_hand": "4"}
+    )
     assert _denied(response)
     assert StockItem.objects.get(sku=foreign_sku).on_hand == 4
 
@@ -183,3 +186,72 @@ def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
     assert [v.sku for v in product.variants.all()] == [f"{product.product_code}-1"]
     state = WorkflowState.objects.get(object_id=str(product.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_stock_take_never_undoes_a_sale_made_meanwhile(setup, client):
+    own, _foreign, _image = setup
+    sku = own.variants.first().sku
+    stock.set_on_hand(sku, 10)
+    stock.reserve(sku, 2)
+    stock.commit(sku, 2)  # an order shipped while the editor had the screen open
+    response = client.post(
+        reverse("catalogue_stock"),
+        {"sku": sku, "on_hand": "15", "expected_on_hand": "10"},
+        follow=True,
+    )
+    assert "vừa đổi từ 10 thành 8" in response.content.decode()
+    assert StockItem.objects.get(sku=sku).on_hand == 8
+
+
+def test_cooperative_cannot_delete_certificate_history(setup, client):
+    import datetime
+
+    from catalogue.models import Certificate
+
+    own, _foreign, _image = setup
+    Certificate.objects.create(
+        product=own,
+        stars=4,
+        decision_number="1/QĐ-UBND",
+        signed_on=datetime.date(2020, 1, 1),
+        issuer="UBND tỉnh Lạng Sơn",
+        status="revoked",
+    )
+    own.unpublish()
+    client.post(reverse("wagtailadmin_pages:delete", args=[own.pk]))
+    assert ProductPage.objects.filter(pk=own.pk).exists()
+    assert Certificate.objects.filter(product=own).count() == 1
+
+
+def test_another_producers_image_cannot_be_attached_by_id(setup, client):
+    own, _foreign, foreign_image = setup
+    url = reverse("wagtailadmin_pages:edit", args=[own.pk])
+    form = client.get(url).context["form"]
+    gallery = form.formsets["gallery_images"]
+    data = _form_data(form)
+    data[gallery.management_form.add_prefix("TOTAL_FORMS")] = 1
+    data.update({f"{gallery.prefix}-0-image": foreign_image.pk, f"{gallery.prefix}-0-caption": ""})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "không thuộc thư viện ảnh của bạn" in response.content.decode()
+    assert not ProductPage.objects.get(pk=own.pk).gallery_images.exists()
+    assert all(
+        "gallery_images" not in r.content or not r.content["gallery_images"]
+        for r in own.revisions.all()
+    )
+
+
+def test_typed_slug_colliding_after_normalising_is_a_form_error(setup, client, coop):
+    from catalogue.models import OcopCategory
+
+    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", coop.page.pk])
+    form = client.get(add_url).context["form"]
+    data = _form_data(
+        form,
+        title="Chè Đinh",
+        slug="chè-đinh-tân-cương",
+        ocop_category=OcopCategory.objects.get(code="I.5a").pk,
+    )
+    response = client.post(add_url, data)
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors

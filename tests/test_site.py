@@ -89,6 +89,8 @@ def test_create_producer_command_sets_up_everything(structure, capsys):
     with pytest.raises(CommandError, match="quanglac"):
         call_command("create_producer", "HTX Khác", "--commune", "05977", "--username", "quanglac")
     assert not ProducerPage.objects.filter(title="HTX Khác").exists()
+    with pytest.raises(CommandError, match="HTX Quảng Lạc"):
+        call_command("create_producer", "HTX Quảng Lạc", "--commune", "05977", "--username", "x")
 
 
 def test_generate_catalogue_writes_a_valid_tree(structure, client):

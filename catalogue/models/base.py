@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable, Page
 
+from catalogue.forms import CataloguePageForm
 from catalogue.text import NormalizedTextModel, normalize_text_fields, slugify_vi
 
 
@@ -13,6 +14,8 @@ class CataloguePage(Page):
     runs in `full_clean()` for every save, revision save and revision publish, so
     the rule holds however a page is written.
     """
+
+    base_form_class = CataloguePageForm
 
     class Meta:
         abstract = True

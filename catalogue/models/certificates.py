@@ -48,7 +48,7 @@ class Certificate(NormalizedTextModel):
 
     product = models.ForeignKey(
         "catalogue.ProductPage",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # certificates are history: delete them first, on purpose
         related_name="certificates",
         verbose_name=_("sản phẩm"),
     )

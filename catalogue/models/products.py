@@ -140,8 +140,29 @@ class ProductPage(CataloguePage):
         verbose_name = _("sản phẩm OCOP")
         verbose_name_plural = _("sản phẩm OCOP")
 
+    # A copy gets its own code (and, below, its own SKUs).
+    exclude_fields_in_copy = ["product_code"]
+
     def _set_core_field_defaults(self) -> None:
         super()._set_core_field_defaults()
+        self._assign_codes()
+
+    def save_revision(self, *args, **kwargs):
+        # "Save draft" skips full_clean (clean=False), so codes are given here too: a
+        # variant must carry its SKU in every revision, or a revert would re-create it
+        # under a new SKU and strand its stock.
+        self._assign_codes()
+        return super().save_revision(*args, **kwargs)
+
+    def move(self, target, pos=None, user=None):
+        """Staff may move a product to another producer; the producer link follows."""
+        super().move(target, pos=pos, user=user)
+        new_parent = self.get_parent()
+        ProductPage.objects.filter(pk=self.pk).update(producer_id=new_parent.pk)
+        self.producer_id = new_parent.pk
+
+    def _assign_codes(self) -> None:
+        """Producer link from the tree, the permanent product code, SKUs for new variants."""
         parent = self._tree_parent()
         if parent is None:
             return  # not placed in the tree yet; runs again on the real save
@@ -157,7 +178,8 @@ class ProductPage(CataloguePage):
             self.product_code = allocate_product_code(parent.specific.commune.province.code)
         for variant in self.variants.all():
             normalize_text_fields(variant)
-            if not variant.sku:
+            # A variant copied from another product brings that product's SKU: replace it.
+            if not variant.sku.startswith(f"{self.product_code}-"):
                 variant.sku = allocate_sku(self.product_code)
 
     def _tree_parent(self):

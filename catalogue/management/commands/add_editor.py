@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.models import ProducerPage
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         missing = set(producer_slugs) - {producer.slug for producer in producers}
         if missing:
             raise CommandError(f"No producer with slug: {', '.join(sorted(missing))}")
-        add_editor(user, producers)
+        try:
+            add_editor(user, producers)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
         names = ", ".join(producer.title for producer in producers)
         self.stdout.write(self.style.SUCCESS(f"{username} may now edit: {names}"))
