@@ -153,16 +153,20 @@ def test_helper_may_edit_several_producers(coop, other_coop, make_product, clien
         assert client.get(reverse("wagtailadmin_pages:edit", args=[product.pk])).status_code == 200
 
 
-def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
+def _add_product_form(client, producer_page, title: str, slug: str, category: str):
+    """URL, add form and POST data for a new product typed into the admin."""
     from catalogue.models import OcopCategory
 
-    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", coop.page.pk])
+    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", producer_page.pk])
     form = client.get(add_url).context["form"]
-    data = _form_data(
-        form,
-        title="Mật ong Quảng Lạc",
-        slug="mật-ong-quảng-lạc",  # as typed; stored as ASCII
-        ocop_category=OcopCategory.objects.get(code="I.2b").pk,
+    category_id = OcopCategory.objects.get(code=category).pk
+    return add_url, form, _form_data(form, title=title, slug=slug, ocop_category=category_id)
+
+
+def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
+    # The slug as typed; stored as ASCII.
+    add_url, form, data = _add_product_form(
+        client, coop.page, "Mật ong Quảng Lạc", "mật-ong-quảng-lạc", "I.2b"
     )
     variants = form.formsets["variants"]
     data[variants.management_form.add_prefix("TOTAL_FORMS")] = 1
@@ -242,15 +246,8 @@ def test_another_producers_image_cannot_be_attached_by_id(setup, client):
 
 
 def test_typed_slug_colliding_after_normalising_is_a_form_error(setup, client, coop):
-    from catalogue.models import OcopCategory
-
-    add_url = reverse("wagtailadmin_pages:add", args=["catalogue", "productpage", coop.page.pk])
-    form = client.get(add_url).context["form"]
-    data = _form_data(
-        form,
-        title="Chè Đinh",
-        slug="chè-đinh-tân-cương",
-        ocop_category=OcopCategory.objects.get(code="I.5a").pk,
+    add_url, _form, data = _add_product_form(
+        client, coop.page, "Chè Đinh", "chè-đinh-tân-cương", "I.5a"
     )
     response = client.post(add_url, data)
     assert response.status_code == 200
