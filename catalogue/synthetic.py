@@ -31,6 +31,7 @@ from catalogue.models import (
     ProductVariant,
     StockItem,
 )
+from catalogue.models.products import allocate_product_codes, format_sku, sku_sequence_key
 from catalogue.placeholders import create_placeholder_image
 from catalogue.site_setup import ensure_site_structure
 from catalogue.text import slugify_vi
@@ -117,17 +118,6 @@ def _product_rows(producer, count, categories, rng, now, content_type) -> list[P
     return pages
 
 
-def _take_codes(province_code: str, count: int) -> list[str]:
-    """Reserve `count` consecutive product codes of a province."""
-    sequence, _ = CodeSequence.objects.select_for_update().get_or_create(
-        key=f"product:{province_code}"
-    )
-    first = sequence.last + 1
-    sequence.last += count
-    sequence.save(update_fields=["last"])
-    return [f"{province_code}-{n:05d}" for n in range(first, first + count)]
-
-
 def _insert_product_pages(pages: list[ProductPage]) -> None:
     """Multi-table insert: base Page rows with bulk_create, then the ProductPage rows."""
     base_fields = [f.name for f in Page._meta.concrete_fields if not f.primary_key]
@@ -145,7 +135,7 @@ def _insert_product_pages(pages: list[ProductPage]) -> None:
 @transaction.atomic
 def generate_catalogue(products: int, per_producer: int = 100, seed: int = 1) -> SyntheticResult:
     rng = random.Random(seed)
-    run = CodeSequence.next_value("synthetic-run")
+    run = CodeSequence.take("synthetic-run")[0]
     producer_count = max(1, -(-products // per_producer))
     producers = _create_producers(producer_count, run, rng)
     categories = list(OcopCategory.objects.filter(is_leaf=True))
@@ -164,7 +154,7 @@ def generate_catalogue(products: int, per_producer: int = 100, seed: int = 1) ->
         remaining -= count
         batch = _product_rows(producer, count, categories, rng, now, content_type)
         for page, code in zip(
-            batch, _take_codes(producer.commune.province.code, count), strict=True
+            batch, allocate_product_codes(producer.commune.province.code, count), strict=True
         ):
             page.product_code = code
         pages.extend(batch)
@@ -175,7 +165,7 @@ def generate_catalogue(products: int, per_producer: int = 100, seed: int = 1) ->
     for page in pages:
         base_price = rng.randrange(30, 400) * 1000
         for order, (label, grams, factor) in enumerate(VARIANTS, start=1):
-            sku = f"{page.product_code}-{order}"
+            sku = format_sku(page.product_code, order)
             variants.append(
                 ProductVariant(
                     product_id=page.pk,
@@ -187,7 +177,7 @@ def generate_catalogue(products: int, per_producer: int = 100, seed: int = 1) ->
                 )
             )
             stock_items.append(StockItem(sku=sku, on_hand=rng.choice([0, 5, 20, 50, 120])))
-        sequences.append(CodeSequence(key=f"sku:{page.product_code}", last=len(VARIANTS)))
+        sequences.append(CodeSequence(key=sku_sequence_key(page.product_code), last=len(VARIANTS)))
         sector = page.ocop_category.code.split(".")[0]
         gallery.append(ProductGalleryImage(page_id=page.pk, image=images[sector], sort_order=0))
         if rng.random() < 0.8:

@@ -12,9 +12,10 @@ class CodeSequence(models.Model):
         return f"{self.key}={self.last}"
 
     @classmethod
-    def next_value(cls, key: str) -> int:
-        """Atomically take the next number for `key`; numbers are never reused."""
+    def take(cls, key: str, count: int = 1) -> range:
+        """Atomically reserve the next `count` numbers for `key`; numbers are never reused."""
         with transaction.atomic():
             cls.objects.get_or_create(key=key)
-            cls.objects.filter(key=key).update(last=F("last") + 1)
-            return cls.objects.values_list("last", flat=True).get(key=key)
+            cls.objects.filter(key=key).update(last=F("last") + count)
+            last = cls.objects.values_list("last", flat=True).get(key=key)
+        return range(last - count + 1, last + 1)

@@ -44,15 +44,24 @@ class ProductPageQuerySet(PageQuerySet):
         )
 
 
-def allocate_product_code(province_code: str) -> str:
-    """Next product code in the producer's province, e.g. "20-00017"; never reused."""
-    return f"{province_code}-{CodeSequence.next_value(f'product:{province_code}'):05d}"
+def allocate_product_codes(province_code: str, count: int = 1) -> list[str]:
+    """Next product codes in the producer's province, e.g. "20-00017"; never reused."""
+    numbers = CodeSequence.take(f"product:{province_code}", count)
+    return [f"{province_code}-{n:05d}" for n in numbers]
+
+
+def sku_sequence_key(product_code: str) -> str:
+    return f"sku:{product_code}"
+
+
+def format_sku(product_code: str, number: int | str) -> str:
+    return f"{product_code}-{number}"
 
 
 def allocate_sku(product_code: str) -> str:
     """Next SKU of a product, e.g. "20-00017-3"; a removed variant's SKU is never reused,
     so a new variant can never inherit old stock or marketplace listings."""
-    return f"{product_code}-{CodeSequence.next_value(f'sku:{product_code}')}"
+    return format_sku(product_code, CodeSequence.take(sku_sequence_key(product_code))[0])
 
 
 class ProductPage(CataloguePage):
@@ -175,11 +184,11 @@ class ProductPage(CataloguePage):
         if stored_code:
             self.product_code = stored_code  # a revision can never change the code
         elif not self.product_code:
-            self.product_code = allocate_product_code(parent.specific.commune.province.code)
+            self.product_code = allocate_product_codes(parent.specific.commune.province.code)[0]
         for variant in self.variants.all():
             normalize_text_fields(variant)
             # A variant copied from another product brings that product's SKU: replace it.
-            if not variant.sku.startswith(f"{self.product_code}-"):
+            if not variant.sku.startswith(format_sku(self.product_code, "")):
                 variant.sku = allocate_sku(self.product_code)
 
     def _tree_parent(self):
