@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from catalogue.models import StockItem
+from catalogue.storefront import index as storefront_index
 
 
 class StockError(Exception):
@@ -58,6 +59,7 @@ def set_on_hand(sku: str, quantity: int, expected: int | None = None) -> StockIt
             )
         item.on_hand = quantity
         item.save(update_fields=["on_hand", "updated_at"])
+        storefront_index.refresh_stock([sku])
     return item
 
 
@@ -69,6 +71,7 @@ def adjust(sku: str, delta: int) -> StockItem:
     )
     if not changed:
         _fail_with_current(sku, -delta)
+    storefront_index.refresh_stock([sku])
     return get(sku)
 
 
@@ -81,6 +84,7 @@ def reserve(sku: str, quantity: int) -> None:
     )
     if not changed:
         _fail_with_current(sku, quantity)
+    storefront_index.refresh_stock([sku])
 
 
 def release(sku: str, quantity: int) -> None:
@@ -91,6 +95,7 @@ def release(sku: str, quantity: int) -> None:
     )
     if not changed:
         raise StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ để trả lại.")
+    storefront_index.refresh_stock([sku])
 
 
 def commit(sku: str, quantity: int) -> None:
@@ -101,3 +106,4 @@ def commit(sku: str, quantity: int) -> None:
     )
     if not changed:
         raise StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ để xuất kho.")
+    storefront_index.refresh_stock([sku])

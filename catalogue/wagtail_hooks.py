@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_stock import stock_view
 from catalogue.models import Certificate, Commune, ProductPage, Province
+from catalogue.qr_labels import qr_labels_view
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -74,3 +75,13 @@ def keep_certificate_history(request, page):
         )
         return redirect("wagtailadmin_explore", page.get_parent().id)
     return None
+
+
+@hooks.register("register_admin_urls")
+def qr_labels_urls():
+    return [path("qr-labels/", qr_labels_view, name="catalogue_qr_labels")]
+
+
+@hooks.register("register_admin_menu_item")
+def qr_labels_menu_item():
+    return MenuItem(_("In nhãn QR"), reverse("catalogue_qr_labels"), icon_name="tag", order=206)

@@ -6,6 +6,7 @@ from .pages import HomePage, ProducersIndexPage, ProductsIndexPage
 from .producers import ProducerGalleryImage, ProducerPage, ProducerType
 from .products import ProductGalleryImage, ProductPage, ProductVariant
 from .stock import StockItem
+from .storefront import StorefrontEntry, StorefrontMark, StorefrontWord
 from .taxonomy import OcopCategory, QualityMark
 from .units import Commune, Province
 
@@ -28,4 +29,7 @@ __all__ = [
     "Province",
     "QualityMark",
     "StockItem",
+    "StorefrontEntry",
+    "StorefrontMark",
+    "StorefrontWord",
 ]

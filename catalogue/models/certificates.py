@@ -150,6 +150,18 @@ class Certificate(NormalizedTextModel):
         if self.signed_on and not self.valid_until:
             self.valid_until = add_months(self.signed_on, VALIDITY_MONTHS)
         super().save(*args, **kwargs)
+        self._refresh_storefront()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._refresh_storefront()
+        return result
+
+    def _refresh_storefront(self) -> None:
+        """Stars on the storefront follow the certificate (award, expiry, revocation)."""
+        from catalogue.storefront import index
+
+        index.refresh_products([self.product_id])
 
     def is_valid(self, today: datetime.date) -> bool:
         return self.status == CertificateStatus.VALID and self.valid_until >= today

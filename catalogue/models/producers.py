@@ -123,6 +123,14 @@ class ProducerPage(CataloguePage):
         verbose_name = _("chủ thể OCOP")
         verbose_name_plural = _("chủ thể OCOP")
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # Name, type and commune are shown and filtered on with every product.
+        from catalogue.storefront import index
+
+        index.refresh_producer(self.pk)
+        return result
+
     @property
     def province(self):
         return self.commune.province

@@ -163,12 +163,24 @@ class ProductPage(CataloguePage):
         self._assign_codes()
         return super().save_revision(*args, **kwargs)
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # After the variants and marks are written (ClusterableModel.save), in the same
+        # transaction; the storefront re-reads the live row, so draft saves change nothing.
+        from catalogue.storefront import index
+
+        index.refresh_products([self.pk])
+        return result
+
     def move(self, target, pos=None, user=None):
         """Staff may move a product to another producer; the producer link follows."""
+        from catalogue.storefront import index
+
         super().move(target, pos=pos, user=user)
         new_parent = self.get_parent()
         ProductPage.objects.filter(pk=self.pk).update(producer_id=new_parent.pk)
         self.producer_id = new_parent.pk
+        index.refresh_products([self.pk])
 
     def _assign_codes(self) -> None:
         """Producer link from the tree, the permanent product code, SKUs for new variants."""

@@ -1,0 +1,1 @@
+"""The public storefront: the read model (index), search, filters, facets and listings."""

@@ -1,0 +1,90 @@
+"""Reference data the storefront labels and validates with on every request (taxonomy,
+provinces, communes, quality marks), read once and kept in the cache.
+
+These tables change only by migration or `load_admin_units`, which call `forget()`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from catalogue.models import Commune, OcopCategory, Province, QualityMark
+
+CACHE_KEY = "storefront:reference:v1"
+TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    level: str
+    parent: str | None
+    name_vi: str
+    name_en: str
+    sector: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    categories: dict[str, Category]
+    provinces: dict[str, str]  # code → name
+    communes: dict[str, tuple[str, str]]  # code → (full name, province code)
+    marks: dict[str, tuple[str, str]]  # code → (name vi, name en)
+
+    def children(self, code: str | None) -> list[Category]:
+        return [c for c in self.categories.values() if c.parent == code]
+
+
+def _load() -> Reference:
+    rows = list(
+        OcopCategory.objects.order_by("sort_key").values_list(
+            "code", "level", "parent__code", "name_vi", "name_en"
+        )
+    )
+    parents = {code: parent for code, _, parent, _, _ in rows}
+
+    def lineage(code: str) -> list[str]:
+        chain = [code]
+        while parents[chain[-1]]:
+            chain.append(parents[chain[-1]])
+        return chain[::-1]
+
+    categories = {}
+    for code, level, parent, name_vi, name_en in rows:
+        chain = lineage(code)
+        categories[code] = Category(
+            code,
+            level,
+            parent,
+            name_vi,
+            name_en,
+            sector=chain[0],
+            group=chain[min(1, len(chain) - 1)],
+        )
+    return Reference(
+        categories=categories,
+        provinces=dict(Province.objects.values_list("code", "name")),
+        communes={
+            code: (name, province)
+            for code, name, province in Commune.objects.values_list(
+                "code", "full_name", "province__code"
+            )
+        },
+        marks={
+            code: (vi, en)
+            for code, vi, en in QualityMark.objects.values_list("code", "name_vi", "name_en")
+        },
+    )
+
+
+def get() -> Reference:
+    reference = cache.get(CACHE_KEY)
+    if reference is None:
+        reference = _load()
+        cache.set(CACHE_KEY, reference, TIMEOUT)
+    return reference
+
+
+def forget() -> None:
+    cache.delete(CACHE_KEY)
