@@ -22,15 +22,21 @@ class HomePage(CataloguePage):
         verbose_name = _("trang chủ")
 
     def get_context(self, request, *args, **kwargs):
-        from .products import ProductPage
+        from catalogue.storefront import listing
+
+        from .storefront import StorefrontEntry
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_products"] = ProductPage.objects.for_listing()[:8]
+        newest = StorefrontEntry.objects.order_by("-published_at", "-pk")[:8]
+        context["latest_cards"] = listing.cards(list(newest))
         return context
 
 
 class ProductsIndexPage(CataloguePage):
-    """The catalogue listing (`/san-pham/`); the storefront issue adds filters and search."""
+    """The storefront listing (`/san-pham/`): search, filters with counts, sorting, pages.
+
+    Everything is in the query string, so any view of the catalogue is a shareable link.
+    """
 
     intro = RichTextField(_("giới thiệu"), blank=True)
 
@@ -43,11 +49,10 @@ class ProductsIndexPage(CataloguePage):
         verbose_name = _("danh mục sản phẩm")
 
     def get_context(self, request, *args, **kwargs):
-        from .products import ProductPage
+        from catalogue.storefront import listing
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(ProductPage.objects.for_listing(), PAGE_SIZE)
-        context["products"] = paginator.get_page(request.GET.get("page"))
+        context["listing"] = listing.run(request.GET, page_number=request.GET.get("page"))
         return context
 
 

@@ -143,10 +143,13 @@ class ProducerPage(CataloguePage):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from .products import ProductPage
+        from catalogue.storefront import listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = ProductPage.objects.for_listing().filter(producer=self)
+        context["listing"] = listing.run(
+            request.GET, page_number=request.GET.get("page"), producer_id=self.pk,
+            with_facets=False,
+        )
         return context
 
 

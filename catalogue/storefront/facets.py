@@ -45,6 +45,7 @@ class Facet:
     name: str
     title: str
     choices: list[Choice] = field(default_factory=list)
+    clear_url: str = ""  # the listing without this facet's filter, when it is active
 
 
 def _text(expression) -> Cast:
@@ -146,159 +147,143 @@ def _cache_key(filterset: ProductFilter) -> str:
 
 def build(filterset: ProductFilter, params: dict[str, list[str]]) -> list[Facet]:
     """Facets with labels in the current language and the link for each choice."""
-    rows = cached_count(filterset)
-    by_facet: dict[str, list[tuple[str, str, int]]] = {}
-    for facet, key, label, n in rows:
-        by_facet.setdefault(facet, []).append((key, label, n))
-    data = filterset.form.cleaned_data
-    ref = reference.get()
-    english = (get_language() or "vi").startswith("en")
+    return _Builder(filterset, params).facets()
 
-    def link(**changes) -> str:
-        query = {k: list(v) for k, v in params.items() if k != "page"}
+
+class _Builder:
+    def __init__(self, filterset: ProductFilter, params: dict[str, list[str]]):
+        self.data = filterset.form.cleaned_data
+        self.params = {name: list(values) for name, values in params.items() if name != "page"}
+        self.ref = reference.get()
+        self.english = (get_language() or "vi").startswith("en")
+        self.counts: dict[str, dict[str, tuple[str, int]]] = {}
+        for facet, key, label, n in cached_count(filterset):
+            self.counts.setdefault(facet, {})[key] = (label, n)
+
+    def link(self, **changes) -> str:
+        """This listing's query string with some parameters changed (None removes)."""
+        query = dict(self.params)
         for name, value in changes.items():
-            if value is None:
-                query.pop(name, None)
-            else:
+            query.pop(name, None)
+            if value is not None:
                 query[name] = value if isinstance(value, list) else [str(value)]
         return "?" + urlencode(query, doseq=True) if query else "?"
 
-    def category_name(code: str) -> str:
-        c = ref.categories[code]
-        return c.name_en if english else c.name_vi
+    def count(self, facet: str, key: str) -> int:
+        return self.counts.get(facet, {}).get(key, ("", 0))[1]
 
-    facets = []
-    selected_category = data.get("category")
-    category = Facet("category", str(_("Nhóm sản phẩm")))
-    for key, _label, n in sorted(
-        by_facet.get("category", []), key=lambda r: ref.categories[r[0]].code
-    ):
-        category.choices.append(
-            Choice(category_name(key), n, link(category=key), key == selected_category)
-        )
-    facets.append(category)
+    def facet(self, name: str, title, *params: str) -> Facet:
+        active = any(self.params.get(p) for p in params or (name,))
+        clear = self.link(**{p: None for p in params or (name,)}) if active else ""
+        return Facet(name, str(title), clear_url=clear)
 
-    counts = {k: n for k, _l, n in by_facet.get("stars", [])}
-    stars = Facet("stars", str(_("Hạng sao OCOP")))
-    for value in (5, 4, 3):
-        stars.choices.append(
-            Choice(
-                f"{value}★",
-                counts.get(str(value), 0),
-                link(stars=None if data.get("stars") == value else value),
-                data.get("stars") == value,
-            )
-        )
-    facets.append(stars)
+    def toggle(self, name: str, title, label, n: int) -> Facet:
+        """A yes-only switch (certified, in stock)."""
+        on = bool(self.data.get(name))
+        facet = self.facet(name, title)
+        facet.choices.append(Choice(str(label), n, self.link(**{name: None if on else 1}), on))
+        return facet
 
-    certified = {k: n for k, _l, n in by_facet.get("certified", [])}
-    facets.append(
-        Facet(
-            "certified",
-            str(_("Chứng nhận OCOP")),
-            [
-                Choice(
-                    str(_("Còn hiệu lực")),
-                    sum(n for k, n in certified.items() if k != "0"),
-                    link(certified=None if data.get("certified") else 1),
-                    bool(data.get("certified")),
-                )
-            ],
-        )
-    )
+    def keyed(self, name: str, title, selected, label_of, **also_clear) -> Facet:
+        """One choice per key counted (provinces, communes, producers, producer types)."""
+        facet = self.facet(name, title, name, *also_clear)
+        for key, (label, n) in self.counts.get(name, {}).items():
+            link = self.link(**{name: key}, **also_clear)
+            facet.choices.append(Choice(label_of(key, label), n, link, key == str(selected)))
+        facet.choices.sort(key=lambda c: (not c.selected, -c.count, c.label))
+        return facet
 
-    facets.append(
-        _simple(
-            by_facet,
-            "province",
-            str(_("Tỉnh/thành phố")),
-            data.get("province"),
-            lambda key, label: label,
-            lambda key: link(province=key, commune=None, producer=None),
-        )
-    )
-    if "commune" in by_facet:
+    def facets(self) -> list[Facet]:
+        data = self.data
+        facets = [self.categories(), self.stars()]
+        valid = sum(n for key, (_l, n) in self.counts.get("certified", {}).items() if key != "0")
+        facets.append(self.toggle("certified", _("Chứng nhận OCOP"), _("Còn hiệu lực"), valid))
         facets.append(
-            _simple(
-                by_facet,
-                "commune",
-                str(_("Xã/phường")),
-                data.get("commune"),
+            self.keyed(
+                "province",
+                _("Tỉnh/thành phố"),
+                data.get("province"),
                 lambda key, label: label,
-                lambda key: link(commune=key, producer=None),
+                commune=None,
+                producer=None,
             )
         )
-    if "producer" in by_facet:
-        producers = _simple(
-            by_facet,
-            "producer",
-            str(_("Chủ thể OCOP")),
-            str(data.get("producer") or ""),
-            lambda key, label: label,
-            lambda key: link(producer=key),
-        )
-        producers.choices.sort(key=lambda c: (-c.count, c.label))
-        producers.choices = producers.choices[:PRODUCER_LIMIT]
-        facets.append(producers)
-    types = dict(ProducerType.choices)
-    facets.append(
-        _simple(
-            by_facet,
-            "producer_type",
-            str(_("Loại hình chủ thể")),
-            data.get("producer_type"),
-            lambda key, label: str(types.get(key, key)),
-            lambda key: link(producer_type=key),
-        )
-    )
-
-    price_counts = {k: n for k, _l, n in by_facet.get("price", [])}
-    price = Facet("price", str(_("Khoảng giá")))
-    for key, label, low, high in PRICE_BANDS:
-        chosen = data.get("price_min") == low and data.get("price_max") == high
-        price.choices.append(
-            Choice(
-                str(label), price_counts.get(key, 0), link(price_min=low, price_max=high), chosen
-            )
-        )
-    facets.append(price)
-
-    stock = {k: n for k, _l, n in by_facet.get("in_stock", [])}
-    facets.append(
-        Facet(
-            "in_stock",
-            str(_("Tình trạng")),
-            [
-                Choice(
-                    str(_("Còn hàng")),
-                    sum(n for k, n in stock.items() if k in ("1", "true", "True")),
-                    link(in_stock=None if data.get("in_stock") else 1),
-                    bool(data.get("in_stock")),
+        if "commune" in self.counts:
+            facets.append(
+                self.keyed(
+                    "commune",
+                    _("Xã/phường"),
+                    data.get("commune"),
+                    lambda key, label: label,
+                    producer=None,
                 )
-            ],
-        )
-    )
-
-    chosen_marks = list(data.get("marks") or [])
-    mark_counts = {k: n for k, _l, n in by_facet.get("marks", []) if k and k != "None"}
-    marks = Facet("marks", str(_("Chứng nhận chất lượng")))
-    for code, (vi, en) in sorted(ref.marks.items(), key=lambda item: item[1][0]):
-        selected = code in chosen_marks
-        others = [m for m in chosen_marks if m != code]
-        marks.choices.append(
-            Choice(
-                en if english else vi,
-                mark_counts.get(code, 0),
-                link(marks=others if selected else chosen_marks + [code]),
-                selected,
+            )
+        if "producer" in self.counts:
+            producers = self.keyed(
+                "producer", _("Chủ thể OCOP"), data.get("producer"), lambda key, label: label
+            )
+            producers.choices = producers.choices[:PRODUCER_LIMIT]
+            facets.append(producers)
+        types = dict(ProducerType.choices)
+        facets.append(
+            self.keyed(
+                "producer_type",
+                _("Loại hình chủ thể"),
+                data.get("producer_type"),
+                lambda key, label: str(types.get(key, key)),
             )
         )
-    facets.append(marks)
-    return facets
+        facets.append(self.prices())
+        stocked = sum(
+            n
+            for key, (_l, n) in self.counts.get("in_stock", {}).items()
+            if key in ("1", "true", "True")
+        )
+        facets.append(self.toggle("in_stock", _("Tình trạng"), _("Còn hàng"), stocked))
+        facets.append(self.marks())
+        return facets
 
+    def categories(self) -> Facet:
+        selected = self.data.get("category")
+        facet = self.facet("category", _("Nhóm sản phẩm"))
+        for key in sorted(self.counts.get("category", {}), key=self._category_order):
+            category = self.ref.categories[key]
+            label = category.name_en if self.english else category.name_vi
+            facet.choices.append(
+                Choice(label, self.count("category", key), self.link(category=key), key == selected)
+            )
+        return facet
 
-def _simple(by_facet, name, title, selected, label_of, link_of) -> Facet:
-    facet = Facet(name, title)
-    for key, label, n in sorted(by_facet.get(name, []), key=lambda r: r[1] or r[0]):
-        facet.choices.append(Choice(label_of(key, label), n, link_of(key), key == selected))
-    return facet
+    def _category_order(self, code: str) -> int:
+        return list(self.ref.categories).index(code)
+
+    def stars(self) -> Facet:
+        chosen = self.data.get("stars")
+        facet = self.facet("stars", _("Hạng sao OCOP"))
+        for value in (5, 4, 3):
+            link = self.link(stars=None if chosen == value else value)
+            facet.choices.append(
+                Choice(f"{value}★", self.count("stars", str(value)), link, chosen == value)
+            )
+        return facet
+
+    def prices(self) -> Facet:
+        facet = self.facet("price", _("Khoảng giá"), "price_min", "price_max")
+        low_chosen, high_chosen = self.data.get("price_min"), self.data.get("price_max")
+        for key, label, low, high in PRICE_BANDS:
+            chosen = low_chosen == low and high_chosen == high
+            link = self.link(price_min=low, price_max=high)
+            facet.choices.append(Choice(str(label), self.count("price", key), link, chosen))
+        return facet
+
+    def marks(self) -> Facet:
+        chosen = list(self.data.get("marks") or [])
+        facet = self.facet("marks", _("Chứng nhận chất lượng"))
+        for code, (vi, en) in sorted(self.ref.marks.items(), key=lambda item: item[1][0]):
+            selected = code in chosen
+            others = [m for m in chosen if m != code]
+            link = self.link(marks=others if selected else [*chosen, code])
+            facet.choices.append(
+                Choice(en if self.english else vi, self.count("marks", code), link, selected)
+            )
+        return facet

@@ -36,6 +36,12 @@ class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """Whole numbers only: ids and VND amounts have no decimals."""
+
+    field_class = forms.IntegerField
+
+
 def valid_stars() -> Case:
     """Stars that may be shown today: 0 once the certificate's validity has ended."""
     return Case(
@@ -130,20 +136,20 @@ class ProductFilter(django_filters.FilterSet):
     commune = django_filters.ChoiceFilter(
         label=_("Xã/phường"), choices=_commune_choices, field_name="commune_code"
     )
-    producer = django_filters.NumberFilter(
+    producer = IntegerFilter(
         label=_("Chủ thể"), field_name="producer_id", min_value=1
     )
     producer_type = django_filters.ChoiceFilter(
         label=_("Loại hình chủ thể"), choices=ProducerType.choices
     )
-    price_min = django_filters.NumberFilter(
+    price_min = IntegerFilter(
         label=_("Giá từ (đồng)"),
         field_name="min_price",
         lookup_expr="gte",
         min_value=0,
         max_value=MAX_PRICE,
     )
-    price_max = django_filters.NumberFilter(
+    price_max = IntegerFilter(
         label=_("Giá đến (đồng)"),
         field_name="min_price",
         lookup_expr="lte",
