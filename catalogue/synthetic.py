@@ -34,6 +34,7 @@ from catalogue.models import (
 from catalogue.models.products import allocate_product_codes, format_sku, sku_sequence_key
 from catalogue.placeholders import create_placeholder_image
 from catalogue.site_setup import ensure_site_structure
+from catalogue.storefront import index as storefront_index
 from catalogue.text import slugify_vi
 
 NAMES = [
@@ -202,4 +203,5 @@ def generate_catalogue(products: int, per_producer: int = 100, seed: int = 1) ->
     CodeSequence.objects.bulk_create(sequences, batch_size=BATCH)
     ProductGalleryImage.objects.bulk_create(gallery, batch_size=BATCH)
     Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+    storefront_index.refresh_products([page.pk for page in pages])
     return SyntheticResult(len(producers), len(pages), len(variants))

@@ -1,11 +1,34 @@
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 
+from catalogue.demo import load_demo
 from catalogue.models import Commune, OcopCategory, ProductPage, ProductVariant
 from catalogue.producers import create_producer
 from catalogue.site_setup import ensure_site_structure
 from catalogue.text import slugify_vi
 
 PASSWORD = "test-pass-1234"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The storefront caches reference data and facet counts; the database is rolled back
+    after every test, so the cache must be too."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_catalogue(django_db_setup, django_db_blocker):
+    """The demo catalogue (36 real OCOP products), loaded once per test module inside a
+    transaction that is rolled back after the module; tests in it still need `db`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cache.clear()
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -55,6 +55,12 @@ class ProductsIndexPage(CataloguePage):
         context["listing"] = listing.run(request.GET, page_number=request.GET.get("page"))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if response.context_data["listing"].errors:
+            response.status_code = 400  # the page explains; crawlers should not index it
+        return response
+
 
 class ProducersIndexPage(CataloguePage):
     intro = RichTextField(_("giới thiệu"), blank=True)
