@@ -6,6 +6,7 @@ from catalogue.demo import load_demo
 from catalogue.models import Commune, OcopCategory, ProductPage, ProductVariant
 from catalogue.producers import create_producer
 from catalogue.site_setup import ensure_site_structure
+from catalogue.storefront import reference
 from catalogue.text import slugify_vi
 
 PASSWORD = "test-pass-1234"
@@ -13,11 +14,13 @@ PASSWORD = "test-pass-1234"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The storefront caches reference data and facet counts; the database is rolled back
-    after every test, so the cache must be too."""
+    """The storefront caches reference data and its version; the database is rolled back
+    after every test, so the caches must be too."""
     cache.clear()
+    reference.forget()
     yield
     cache.clear()
+    reference.forget()
 
 
 @pytest.fixture(scope="module")

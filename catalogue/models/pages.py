@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
+from wagtail.url_routing import RouteResult
 
 from .base import CataloguePage
 
@@ -20,6 +21,29 @@ class HomePage(CataloguePage):
 
     class Meta:
         verbose_name = _("trang chủ")
+
+    def route(self, request, path_components):
+        """Product pages in one query instead of two per tree level (six).
+
+        Products always sit three levels below home (index → producer → product: see the
+        page types' parent_page_types), so a three-part path is looked up directly, with
+        what the product page shows about its producer and category joined in.
+        """
+        from .products import ProductPage
+
+        if len(path_components) == 3:
+            page = (
+                ProductPage.objects.filter(
+                    slug=path_components[-1],
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                    live=True,
+                )
+                .select_related("producer__commune__province", "ocop_category")
+                .first()
+            )
+            if page is not None:
+                return RouteResult(page)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from catalogue.storefront import listing

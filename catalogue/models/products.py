@@ -227,6 +227,18 @@ class ProductPage(CataloguePage):
         """Sector VI (community tourism) is booked by contact, never put in a cart."""
         return self.ocop_category.code.startswith("VI")
 
+    def get_context(self, request, *args, **kwargs):
+        from catalogue import product_view
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(product_view.context(self, request))
+        return context
+
+    def marketplace_links(self) -> list[tuple[str, str]]:
+        """(marketplace name, listing URL) pairs for "Cũng bán trên …"; empty until the
+        marketplace connectors issue fills it from their listing data."""
+        return []
+
     def first_image(self):
         for item in self.gallery_images.all():
             return item.image

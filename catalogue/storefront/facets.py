@@ -1,34 +1,27 @@
-"""Facet counts: for each filter, how many results each of its choices would give under
-all the *other* active filters (so choosing it never leads to an empty page).
+"""Facets beside the listing: for each filter, its choices with how many results each would
+give under all the *other* active filters (so choosing one never leads to an empty page),
+labelled in the shopper's language, each with the link that applies it.
 
-All groups are computed in ONE SQL statement (a UNION ALL of small GROUP BYs on the
-narrow read model), and the result is cached per (parameters, catalogue version), so
-the unfiltered landing page of a 20,000-product catalogue is not recounted per visit.
+The counting itself is in `facet_counts` (bitsets in memory).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
-from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import ProducerType, StorefrontEntry
+from catalogue.models import ProducerType
 
-from . import index, reference
-from .filters import ProductFilter, valid_stars
+from . import facet_counts, reference
+from .filters import ProductFilter
 
-CACHE_SECONDS = 300
-# (key, label, price_min, price_max)
-PRICE_BANDS = [
-    ("0-99999", _("Dưới 100.000 ₫"), None, 99_999),
-    ("100000-199999", _("100.000 – 200.000 ₫"), 100_000, 199_999),
-    ("200000-499999", _("200.000 – 500.000 ₫"), 200_000, 499_999),
-    ("500000-", _("Từ 500.000 ₫"), 500_000, None),
-]
+PRICE_LABELS = {
+    "0-99999": _("Dưới 100.000 ₫"),
+    "100000-199999": _("100.000 – 200.000 ₫"),
+    "200000-499999": _("200.000 – 500.000 ₫"),
+    "500000-": _("Từ 500.000 ₫"),
+}
 PRODUCER_LIMIT = 30
 
 
@@ -48,101 +41,23 @@ class Facet:
     clear_url: str = ""  # the listing without this facet's filter, when it is active
 
 
-def _text(expression) -> Cast:
-    return Cast(expression, CharField())
-
-
-def _except(filterset: ProductFilter, *skip: str) -> QuerySet:
-    """The read model filtered by every valid parameter except `skip` (and the ordering)."""
-    qs = StorefrontEntry.objects.all()
-    for name, value in filterset.form.cleaned_data.items():
-        if name not in skip and name != "sort":
-            qs = filterset.filters[name].filter(qs, value)
-    return qs.order_by()
-
-
-def _group(qs: QuerySet, facet: str, key, label=None) -> QuerySet:
-    return (
-        qs.annotate(
-            facet=_text(Value(facet)),
-            key=_text(key),
-            label=_text(label if label is not None else Value("")),
-        )
-        .values_list("facet", "key", "label")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
-def _price_band():
-    return Case(
-        *[
-            When(min_price__lte=high, then=Value(key))
-            for key, _label, _low, high in PRICE_BANDS
-            if high is not None
-        ],
-        default=Value(PRICE_BANDS[-1][0]),
-    )
-
-
-def _category_level(selected: str | None) -> tuple[str, dict]:
-    """Which column the category facet groups by, and the parent it is restricted to."""
+def _category_level(selected: str | None) -> tuple[str, str | None]:
+    """Which level the category facet lists, and the parent it lists within: sectors at
+    first, then the groups of the chosen sector, then the sets of the chosen group."""
     if not selected:
-        return "sector", {}
+        return "sector", None
     category = reference.get().categories[selected]
     if category.level == "sector":
-        return "group", {"sector": selected}
+        return "group", selected
     if category.level == "group":
-        return "category", {"group": selected}
-    return "category", {"group": category.group}
+        return "category", selected
+    return "category", category.group
 
 
 def count(filterset: ProductFilter) -> list[tuple[str, str, str, int]]:
     """Rows of (facet, key, label, count) for the bound, validated filterset."""
     data = filterset.form.cleaned_data
-    column, within = _category_level(data.get("category"))
-    groups = [
-        _group(_except(filterset, "category").filter(**within), "category", F(column)),
-        _group(_except(filterset, "stars", "certified"), "stars", valid_stars()),
-        _group(_except(filterset, "certified"), "certified", valid_stars()),
-        _group(
-            _except(filterset, "province", "commune"),
-            "province",
-            F("province_code"),
-            F("province_name"),
-        ),
-        _group(_except(filterset, "producer_type"), "producer_type", F("producer_type")),
-        _group(_except(filterset, "price_min", "price_max"), "price", _price_band()),
-        _group(_except(filterset, "in_stock"), "in_stock", F("in_stock")),
-        _group(_except(filterset, "marks"), "marks", F("mark_rows__code")),
-    ]
-    if data.get("province"):
-        groups.append(
-            _group(_except(filterset, "commune"), "commune", F("commune_code"), F("commune_name"))
-        )
-    if data.get("province") or data.get("commune") or data.get("producer"):
-        groups.append(
-            _group(
-                _except(filterset, "producer"), "producer", F("producer_id"), F("producer_title")
-            )
-        )
-    return list(groups[0].union(*groups[1:], all=True))
-
-
-def cached_count(filterset: ProductFilter) -> list[tuple[str, str, str, int]]:
-    key = _cache_key(filterset)
-    rows = cache.get(key)
-    if rows is None:
-        rows = count(filterset)
-        cache.set(key, rows, CACHE_SECONDS)
-    return rows
-
-
-def _cache_key(filterset: ProductFilter) -> str:
-    data = filterset.form.cleaned_data
-    canonical = repr(sorted((k, str(v)) for k, v in data.items() if k not in ("sort",) and v))
-    digest = hashlib.sha1(canonical.encode()).hexdigest()
-    return f"storefront:facets:{index.version()}:{digest}"
+    return facet_counts.count(data, *_category_level(data.get("category")))
 
 
 def build(filterset: ProductFilter, params: dict[str, list[str]]) -> list[Facet]:
@@ -157,7 +72,7 @@ class _Builder:
         self.ref = reference.get()
         self.english = (get_language() or "vi").startswith("en")
         self.counts: dict[str, dict[str, tuple[str, int]]] = {}
-        for facet, key, label, n in cached_count(filterset):
+        for facet, key, label, n in count(filterset):
             self.counts.setdefault(facet, {})[key] = (label, n)
 
     def link(self, **changes) -> str:
@@ -203,7 +118,7 @@ class _Builder:
                 "province",
                 _("Tỉnh/thành phố"),
                 data.get("province"),
-                lambda key, label: label,
+                lambda key, label: self.ref.provinces.get(key, key),
                 commune=None,
                 producer=None,
             )
@@ -270,10 +185,11 @@ class _Builder:
     def prices(self) -> Facet:
         facet = self.facet("price", _("Khoảng giá"), "price_min", "price_max")
         low_chosen, high_chosen = self.data.get("price_min"), self.data.get("price_max")
-        for key, label, low, high in PRICE_BANDS:
+        for key, low, high in facet_counts.PRICE_BANDS:
             chosen = low_chosen == low and high_chosen == high
             link = self.link(price_min=low, price_max=high)
-            facet.choices.append(Choice(str(label), self.count("price", key), link, chosen))
+            label = str(PRICE_LABELS[key])
+            facet.choices.append(Choice(label, self.count("price", key), link, chosen))
         return facet
 
     def marks(self) -> Facet:

@@ -5,7 +5,9 @@ the stock service. Everything is re-read from the database, never taken from the
 in-memory object, so a draft being edited can never leak into the storefront.
 """
 
+import time
 from collections.abc import Iterable, Sequence
+from html import unescape
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,19 +34,23 @@ VERSION_KEY = "storefront:version"
 
 
 def version() -> int:
-    """A number that changes whenever the storefront's content does (keys result caches)."""
+    """A number that changes whenever the storefront's content does (keys result caches).
+
+    Starts from the clock, not 1, so that a cleared cache never hands out a number that
+    was already used for other content.
+    """
     value = cache.get(VERSION_KEY)
     if value is None:
-        cache.add(VERSION_KEY, 1, None)
-        value = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        value = cache.get(VERSION_KEY)
     return value
 
 
 def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    except ValueError:  # not set yet (or evicted): any new number will do
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def _products(ids: Sequence[int]):
@@ -120,13 +126,19 @@ def _entry(page: ProductPage, stocked: set[str], url: str) -> tuple:
             *((ref.categories[c].name_en, words.TEXT) for c in lineage),
             *((f"{m.name_vi} {m.name_en} {m.code}", words.TEXT) for m in marks),
             (page.summary, words.TEXT),
-            (strip_tags(page.description), words.TEXT),
+            (_plain_text(page.description), words.TEXT),
             (page.ingredients, words.TEXT),
         ]
     )
     rows = [StorefrontWord(word=w, entry_id=page.pk, weight=n) for w, n in weights.items()]
     mark_rows = [StorefrontMark(entry_id=page.pk, code=m.code) for m in marks]
     return entry, rows, mark_rows
+
+
+def _plain_text(html: str) -> str:
+    """Rich text as words: tags become spaces (so paragraphs don't run together), entities
+    are decoded (so "&amp;" is not indexed as a word)."""
+    return unescape(strip_tags(html.replace("<", " <")))
 
 
 def refresh_products(ids: Iterable[int]) -> None:

@@ -5,11 +5,13 @@ attach the card images with their renditions, in a fixed number of queries.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 
 from catalogue.models import StorefrontEntry
 
@@ -19,8 +21,10 @@ from .filters import ProductFilter
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
-# Card image: 240 px wide on a phone grid, 480 px for 2x screens.
+# Card image: 240 px wide on a phone grid, 480 px for 2x screens. Filter objects are made
+# once: parsing a spec per card per request is a measurable share of the page's time.
 CARD_RENDITIONS = ("fill-240x240|format-webp", "fill-480x480|format-webp")
+_CARD_FILTERS = [Filter(spec=spec) for spec in CARD_RENDITIONS]
 
 
 @dataclass
@@ -35,6 +39,21 @@ class Card:
     def from_price(self) -> bool:
         return self.entry.min_price != self.entry.max_price
 
+    @cached_property
+    def renditions(self) -> list:
+        """The card image in each CARD_RENDITIONS size (from the prefetched renditions)."""
+        if self.image is None:
+            return []
+        return [self.image.get_rendition(spec) for spec in _CARD_FILTERS]
+
+    @property
+    def src(self) -> str:
+        return self.renditions[0].url if self.renditions else ""
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+
 
 @dataclass
 class Listing:
@@ -47,6 +66,10 @@ class Listing:
     @property
     def total(self) -> int:
         return self.page.paginator.count if self.page else 0
+
+    @property
+    def active_filters(self) -> int:
+        return sum(1 for facet in self.facets if facet.clear_url)
 
 
 def shown_stars(entry: StorefrontEntry, today: datetime.date) -> int:

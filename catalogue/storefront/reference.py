@@ -1,16 +1,14 @@
 """Reference data the storefront labels and validates with on every request (taxonomy,
-provinces, communes, quality marks), read once and kept in the cache.
+provinces, communes, quality marks), read once per process and kept in memory.
 
 These tables change only by migration or `load_admin_units`, which call `forget()`.
 """
 
+import time
 from dataclasses import dataclass
-
-from django.core.cache import cache
 
 from catalogue.models import Commune, OcopCategory, QualityMark
 
-CACHE_KEY = "storefront:reference:v1"
 TIMEOUT = 60 * 60
 
 
@@ -81,13 +79,19 @@ def _load() -> Reference:
     )
 
 
+_memo: tuple[float, Reference] | None = None
+
+
 def get() -> Reference:
-    reference = cache.get(CACHE_KEY)
-    if reference is None:
-        reference = _load()
-        cache.set(CACHE_KEY, reference, TIMEOUT)
-    return reference
+    """The reference data, kept in this process for TIMEOUT seconds (not in the shared
+    cache: unpickling thousands of communes on every request would cost more than it saves)."""
+    global _memo
+    now = time.monotonic()
+    if _memo is None or now - _memo[0] > TIMEOUT:
+        _memo = (now, _load())
+    return _memo[1]
 
 
 def forget() -> None:
-    cache.delete(CACHE_KEY)
+    global _memo
+    _memo = None

@@ -1,0 +1,89 @@
+// Progressive enhancement only: every feature here also works as plain links and forms.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Filters start open on wide screens, folded on phones.
+  document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+    if (window.matchMedia("(min-width: 800px)").matches) details.open = true;
+  });
+
+  // Sorting applies as soon as it is chosen.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Search suggestions from the public API as the shopper types.
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var timer = null;
+    var pending = null;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    function show(items) {
+      list.textContent = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        var link = document.createElement("a");
+        link.href = item.url;
+        link.textContent = item.title;
+        var where = document.createElement("span");
+        where.textContent = item.producer + " · " + item.province;
+        link.appendChild(where);
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", String(items.length > 0));
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (text.length < 2) return close();
+      timer = setTimeout(function () {
+        if (pending) pending.abort();
+        pending = new AbortController();
+        var url = input.dataset.suggest + "?limit=6&q=" + encodeURIComponent(text);
+        fetch(url, { signal: pending.signal })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(show)
+          .catch(function () { /* offline or superseded: the form still works */ });
+      }, 150);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && !list.hidden) {
+        event.preventDefault();
+        list.querySelector("a").focus();
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+
+    list.addEventListener("keydown", function (event) {
+      var current = document.activeElement.closest("li");
+      if (event.key === "ArrowDown" && current.nextElementSibling) {
+        event.preventDefault();
+        current.nextElementSibling.querySelector("a").focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        var previous = current.previousElementSibling;
+        (previous ? previous.querySelector("a") : input).focus();
+      } else if (event.key === "Escape") {
+        close();
+        input.focus();
+      }
+    });
+
+    document.addEventListener("click", function (event) {
+      if (!list.contains(event.target) && event.target !== input) close();
+    });
+  });
+})();
