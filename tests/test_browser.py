@@ -18,6 +18,7 @@ PHONE = {"width": 360, "height": 740}
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
