@@ -52,6 +52,7 @@ SUGGEST_LIMIT, MAX_SUGGEST_LIMIT = 8, 20
 MAX_QUERY = 200
 MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
+PRODUCT_CODE = re.compile(r"[0-9A-Za-z-]{1,32}")
 ERRORS = {400: ErrorOut, 404: ErrorOut}
 cached = decorate_view(cache_control(public=True, max_age=60))
 
@@ -250,6 +251,8 @@ def _variants(page: ProductPage) -> list[dict]:
 
 
 def _live_product(code: str) -> tuple[ProductPage, StorefrontEntry]:
+    if not PRODUCT_CODE.fullmatch(code):  # e.g. a NUL byte, which PostgreSQL refuses
+        raise ApiError(404, _("Không có sản phẩm với mã này."))
     page = (
         ProductPage.objects.live()
         .public()

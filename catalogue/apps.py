@@ -6,3 +6,8 @@ class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = _("Danh mục OCOP")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from catalogue.storefront import privacy
+
+        privacy.connect()

@@ -43,11 +43,11 @@ def printable_products(user):
 
 
 def _ids(values: list[str]) -> set[int]:
-    return {int(value) for value in values if value.isdigit()}
+    return {int(value) for value in values if value.isascii() and value.isdigit()}
 
 
 def _copies(raw: str | None) -> int:
-    if raw is None or not raw.isdigit():
+    if raw is None or not (raw.isascii() and raw.isdigit()):
         return 1
     return min(max(int(raw), 1), MAX_COPIES)
 

@@ -142,6 +142,7 @@ def test_missing_image_file_is_no_image_not_an_error(client):
 
 def test_unknown_or_unpublished_product_is_a_json_404(client):
     body = get(client, "/products/99-99999", status=404)
+    assert "detail" in get(client, "/products/a%00b", status=404)  # PostgreSQL refuses NUL
     assert "99-99999" in body["detail"]
     page = ProductPage.objects.get(title=CHE_DINH)
     page.unpublish()

@@ -73,8 +73,8 @@ def test_shopper_searches_filters_and_opens_a_product(phone):
     assert fits_phone_width(phone)
     shot(phone, "1-listing")
 
-    phone.get_by_role("searchbox").fill("che tan cuong")
-    phone.get_by_role("searchbox").press("Enter")
+    phone.get_by_role("combobox", name="Tìm sản phẩm").fill("che tan cuong")
+    phone.get_by_role("combobox", name="Tìm sản phẩm").press("Enter")
     phone.wait_for_url(re.compile(r"q=che\+tan\+cuong"))
     first = phone.locator(".results .card h3 a").first
     assert first.inner_text() == "Chè Đinh Tân Cương"
@@ -107,12 +107,12 @@ def test_shopper_searches_filters_and_opens_a_product(phone):
 
 def test_search_suggestions_as_the_shopper_types(phone):
     phone.goto(phone.base + "/san-pham/")
-    phone.get_by_role("searchbox").press_sequentially("mien do", delay=40)
+    phone.get_by_role("combobox", name="Tìm sản phẩm").press_sequentially("mien do", delay=40)
     suggestion = phone.locator("#suggestions a").first
     suggestion.wait_for()
     assert suggestion.inner_text().startswith("Miến dong Tài Hoan")
     shot(phone, "5-suggestions")
-    phone.get_by_role("searchbox").press("ArrowDown")
+    phone.get_by_role("combobox", name="Tìm sản phẩm").press("ArrowDown")
     phone.keyboard.press("Enter")
     phone.wait_for_url(re.compile(r"/mien-dong-tai-hoan/$"))
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from catalogue import stock
 from catalogue.models import ProductPage, StorefrontEntry
@@ -145,3 +146,21 @@ def test_queries_do_not_grow_with_the_number_of_products(client, django_assert_m
             client.get(url)
         counts.append(len(captured.captured_queries))
     assert len(set(counts)) == 1, counts
+
+
+def test_private_products_leave_the_storefront_and_come_back():
+    page = ProductPage.objects.get(title="Miến dong Tài Hoan")
+    restriction = PageViewRestriction.objects.create(
+        page=page.get_parent(), restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    assert "Miến dong Tài Hoan" not in titles("q=mien")
+    restriction.delete()
+    assert "Miến dong Tài Hoan" in titles("q=mien")
+
+
+def test_renamed_commune_is_searchable_at_once():
+    page = ProductPage.objects.get(title="Miến dong Tài Hoan")
+    commune = page.producer.commune
+    commune.full_name = "Xã Côn Minh Mới"
+    commune.save()
+    assert "Miến dong Tài Hoan" in titles("q=con+minh+moi")

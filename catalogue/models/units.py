@@ -31,6 +31,12 @@ class Province(NormalizedTextModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from catalogue.storefront import index
+
+        index.places_changed(self.communes.values_list("pk", flat=True))
+
 
 class Commune(NormalizedTextModel):
     class Kind(models.TextChoices):
@@ -60,3 +66,6 @@ class Commune(NormalizedTextModel):
     def save(self, *args, **kwargs):
         self.folded_name = fold(f"{self.full_name} {self.province.name}")
         super().save(*args, **kwargs)
+        from catalogue.storefront import index
+
+        index.places_changed([self.pk])

@@ -26,6 +26,7 @@ from catalogue.models import StorefrontEntry, StorefrontMark
 from . import index, reference, search
 
 SNAPSHOT_SECONDS = 30
+SEARCH_MEMORY = 256
 # (key, low, high): bands of the "from" price, matching the price_min/price_max filters.
 PRICE_BANDS = [
     ("0-99999", None, 99_999),
@@ -68,6 +69,9 @@ def _rows(mask: int) -> list[int]:
     return rows
 
 
+_search_lock = threading.Lock()
+
+
 @dataclass
 class Snapshot:
     version: int
@@ -81,6 +85,21 @@ class Snapshot:
     producer: list[str] = field(default_factory=list)
     producer_label: dict[str, str] = field(default_factory=dict)
     prices: list[tuple[int, int]] = field(default_factory=list)  # sorted (min_price, row)
+    searches: dict[tuple[str, ...], int] = field(default_factory=dict)  # words → rows
+
+    def matching(self, words: list[str]) -> int:
+        """Rows matching the search words; popular searches are remembered until the
+        snapshot is replaced (so never past a change to the catalogue)."""
+        key = tuple(words)
+        found = self.searches.get(key)
+        if found is None:
+            ids = search.matching(StorefrontEntry.objects.all(), words).values_list("pk", flat=True)
+            found = _bitset([self.row_of[pk] for pk in ids if pk in self.row_of], len(self.row_of))
+            with _search_lock:  # server threads share the snapshot
+                while len(self.searches) >= SEARCH_MEMORY:
+                    self.searches.pop(next(iter(self.searches)))
+                self.searches[key] = found
+        return found
 
     def value(self, facet: str, key: str) -> int:
         return self.bitsets[facet].get(key, 0)
@@ -186,9 +205,7 @@ def _filter_masks(data: dict, snap: Snapshot) -> dict[str, int]:
     masks: dict[str, int] = {}
     words = search.query_words(data.get("q") or "")
     if words:
-        ids = search.matching(StorefrontEntry.objects.all(), words).values_list("pk", flat=True)
-        rows = [snap.row_of[pk] for pk in ids if pk in snap.row_of]
-        masks["q"] = _bitset(rows, len(snap.row_of))
+        masks["q"] = snap.matching(words)
     if data.get("category"):
         level = reference.get().categories[data["category"]].level
         column = {"sector": "sector", "group": "group", "set": "category"}[level]

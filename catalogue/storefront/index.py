@@ -47,6 +47,12 @@ def version() -> int:
 
 
 def _bump_version() -> None:
+    """After the transaction commits: a process that reloads on the new number must see
+    the new rows."""
+    transaction.on_commit(_incr_version)
+
+
+def _incr_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new number will do
@@ -171,6 +177,17 @@ def refresh_producer(producer_id: int) -> None:
     """A producer's name, type or commune is on each of its products' entries."""
     refresh_products(
         ProductPage.objects.filter(producer_id=producer_id).values_list("pk", flat=True)
+    )
+
+
+def places_changed(commune_ids: Iterable[int]) -> None:
+    """A commune or province was added or renamed in the admin: the filter choices and
+    the names copied onto the products there must follow."""
+    transaction.on_commit(reference.forget)
+    refresh_products(
+        ProductPage.objects.filter(producer__commune_id__in=list(commune_ids)).values_list(
+            "pk", flat=True
+        )
     )
 
 

@@ -19,15 +19,14 @@ TITLE, CODE, PRODUCER, PLACE, TEXT = 8, 6, 4, 2, 1
 
 
 def words(text: str) -> list[str]:
-    return [word[:MAX_WORD] for word in _WORD.findall(fold(text))]
+    """Folded words; "dd" is read as "d" on both sides (indexed and typed), so Telex "dd"
+    finds đ and a real "dd" ("pudding") still finds itself."""
+    return [word.replace("dd", "d")[:MAX_WORD] for word in _WORD.findall(fold(text))]
 
 
 def query_words(query: str) -> list[str]:
-    """The words of what a shopper typed, "dd" read as "d", duplicates dropped."""
-    seen: dict[str, None] = {}
-    for word in words(query):
-        seen.setdefault(word.replace("dd", "d"), None)
-    return list(seen)[:MAX_QUERY_WORDS]
+    """The words of what a shopper typed, duplicates dropped."""
+    return list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
 
 
 def weigh(fields: Iterable[tuple[str, int]]) -> dict[str, int]:

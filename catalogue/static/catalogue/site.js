@@ -1,16 +1,10 @@
 // Progressive enhancement only: every feature here also works as plain links and forms.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
 
   // Filters start open on wide screens, folded on phones.
   document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
     if (window.matchMedia("(min-width: 800px)").matches) details.open = true;
-  });
-
-  // Sorting applies as soon as it is chosen.
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
   });
 
   // Search suggestions from the public API as the shopper types.
@@ -20,6 +14,8 @@
     var pending = null;
 
     function close() {
+      clearTimeout(timer);
+      if (pending) pending.abort();
       list.hidden = true;
       list.textContent = "";
       input.setAttribute("aria-expanded", "false");
