@@ -129,6 +129,10 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 
+# Storefront facet counts: after a catalogue change, a process rebuilds its in-memory
+# counts at most this often (catalogue.storefront.facet_counts); results are always live.
+STOREFRONT_FACETS_MIN_RELOAD_SECONDS = 5
+
 # Background work: the immediate backend until the task issue wires workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
