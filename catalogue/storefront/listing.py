@@ -110,8 +110,9 @@ def run(
     """Filter, count and page the storefront.
 
     An invalid parameter gives a Listing with `errors` and no results, so the page can show
-    the message and the API can answer 400. `strict_page` makes a page number outside the
-    results an error too (the API); the HTML page shows the nearest page instead.
+    the message and the API can answer 400. With `strict_page` a page number that is not a
+    page of the results raises Paginator's InvalidPage (the API answers it); the HTML page
+    shows the nearest page instead.
     """
     filterset = ProductFilter(params, queryset=_base(producer_id))
     if not filterset.is_valid():
