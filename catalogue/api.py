@@ -6,7 +6,6 @@ operations are for the OpenAPI schema only; the checks read request.GET. Every b
 is a 400 (a page past the last one a 404) with `{"detail": ..., "errors": {name: [...]}}`.
 """
 
-import html
 import re
 from typing import Annotated
 
@@ -17,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from ninja import NinjaAPI, Path, Query
@@ -27,7 +25,7 @@ from ninja.renderers import JSONRenderer
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage, SourceImageIOError
 
-from catalogue import qr, stock
+from catalogue import product_view, qr
 from catalogue.api_schemas import (
     ErrorOut,
     FacetOut,
@@ -42,9 +40,9 @@ from catalogue.api_schemas import (
 )
 from catalogue.models import ProducerPage, ProductPage, StorefrontEntry
 from catalogue.storefront import facets as facet_counts
-from catalogue.storefront import listing, reference, search
+from catalogue.storefront import filters, listing, search
 from catalogue.storefront.filters import ProductFilter
-from catalogue.text import nfc
+from catalogue.text import plain_text
 
 CARD_IMAGE = listing.CARD_RENDITIONS[1]  # the 480 px one
 GALLERY_IMAGE = "width-1080|format-webp"  # the largest the product page makes too
@@ -201,15 +199,6 @@ def products(request: HttpRequest, params: Query[ProductListParams]) -> dict:
     }
 
 
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
-
-
-def _plain_text(rich_text: str) -> str:
-    """Rich text as plain text, one block per line."""
-    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", rich_text)))
-    return nfc("\n".join(line.strip() for line in text.splitlines() if line.strip()))
-
-
 def _gallery(page: ProductPage) -> list[AbstractImage]:
     """The product's images in order, with the card and gallery renditions (two queries)."""
     ids = [item.image_id for item in page.gallery_images.all()]
@@ -235,18 +224,16 @@ def _certificate(page: ProductPage) -> dict | None:
 
 
 def _variants(page: ProductPage) -> list[dict]:
-    variants = list(page.variants.all())
-    levels = stock.levels([variant.sku for variant in variants])
     return [
         {
-            "sku": variant.sku,
-            "name": variant.name,
-            "price": variant.price,
-            "compare_at_price": variant.compare_at_price,
-            "weight_grams": variant.weight_grams,
-            "available": levels[variant.sku].available if variant.sku in levels else 0,
+            "sku": row.variant.sku,
+            "name": row.variant.name,
+            "price": row.variant.price,
+            "compare_at_price": row.variant.compare_at_price,
+            "weight_grams": row.variant.weight_grams,
+            "available": row.available,
         }
-        for variant in variants
+        for row in product_view.variant_rows(page)
     ]
 
 
@@ -277,7 +264,7 @@ def product(request: HttpRequest, code: str) -> dict:
     return {
         **_product(request, card, page.product_code),
         "summary": page.summary,
-        "description": _plain_text(page.description),
+        "description": plain_text(page.description),
         "variants": _variants(page),
         "certificate": _certificate(page),
         "quality_marks": [
@@ -293,17 +280,13 @@ def product(request: HttpRequest, code: str) -> dict:
 # Producers -------------------------------------------------------------------------------
 
 
-def _province_choices() -> list[tuple[str, str]]:
-    return [("", ""), *reference.get().provinces.items()]
-
-
-def _commune_choices() -> list[tuple[str, str]]:
-    return [("", ""), *((code, name) for code, (name, _p) in reference.get().communes.items())]
-
-
 class ProducerFilterForm(forms.Form):
-    province = forms.ChoiceField(required=False, choices=_province_choices)
-    commune = forms.ChoiceField(required=False, choices=_commune_choices)
+    province = forms.ChoiceField(
+        required=False, choices=lambda: [("", ""), *filters.province_choices()]
+    )
+    commune = forms.ChoiceField(
+        required=False, choices=lambda: [("", ""), *filters.commune_choices()]
+    )
 
 
 def _producers() -> QuerySet:

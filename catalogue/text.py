@@ -1,9 +1,11 @@
 """Vietnamese text rules: stored text is NFC, slugs are ASCII with đ→d, search folds marks."""
 
+import html
 import re
 import unicodedata
 
 from django.db import models
+from django.utils.html import strip_tags
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 
@@ -49,3 +51,12 @@ class NormalizedTextModel(models.Model):
     def save(self, *args, **kwargs):
         normalize_text_fields(self)
         super().save(*args, **kwargs)
+
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(rich_text: str) -> str:
+    """Rich text as plain text, one block per line (paragraphs never run together)."""
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", rich_text)))
+    return nfc("\n".join(line.strip() for line in text.splitlines() if line.strip()))

@@ -6,7 +6,14 @@ across the page tree, variants, certificates and stock. It is derived data: writ
 `catalogue.storefront.index`, rebuilt at any time with `manage.py rebuild_storefront`.
 """
 
+import datetime
+
 from django.db import models
+
+
+def stars_shown(stars: int, certified_until: datetime.date | None, today: datetime.date) -> int:
+    """The stars a listing may show today: none once the certificate's validity has ended."""
+    return stars if stars and certified_until and certified_until >= today else 0
 
 
 class StorefrontEntry(models.Model):

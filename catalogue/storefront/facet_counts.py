@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalogue.models import StorefrontEntry, StorefrontMark
+from catalogue.models.storefront import stars_shown
 
 from . import index, reference, search
 
@@ -154,7 +155,7 @@ def _load(version: int, day: datetime.date) -> Snapshot:
         in_stock,
     ) in enumerate(rows):
         snapshot.row_of[pk] = row
-        shown_stars = stars if stars and until and until >= day else 0
+        shown_stars = stars_shown(stars, until, day)
         band = next(key for key, _low, high in PRICE_BANDS if high is None or price <= high)
         for facet, key in (
             ("sector", sector),
@@ -213,8 +214,7 @@ def _filter_masks(data: dict, snap: Snapshot) -> dict[str, int]:
     if words:
         masks["q"] = snap.matching(words)
     if data.get("category"):
-        level = reference.get().categories[data["category"]].level
-        column = {"sector": "sector", "group": "group", "set": "category"}[level]
+        column = reference.get().categories[data["category"]].column
         masks["category"] = snap.value(column, data["category"])
     if data.get("stars"):
         masks["stars"] = snap.value("stars", str(data["stars"]))

@@ -55,11 +55,11 @@ def _category_choices():
     return [(code, f"{code} {c.name_vi}") for code, c in reference.get().categories.items()]
 
 
-def _province_choices():
+def province_choices() -> list[tuple[str, str]]:
     return list(reference.get().provinces.items())
 
 
-def _commune_choices():
+def commune_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, (name, _province) in reference.get().communes.items()]
 
 
@@ -131,10 +131,10 @@ class ProductFilter(django_filters.FilterSet):
     )
     certified = FlagFilter(label=_("Chứng nhận còn hiệu lực"), method="filter_certified")
     province = django_filters.ChoiceFilter(
-        label=_("Tỉnh/thành phố"), choices=_province_choices, field_name="province_code"
+        label=_("Tỉnh/thành phố"), choices=province_choices, field_name="province_code"
     )
     commune = django_filters.ChoiceFilter(
-        label=_("Xã/phường"), choices=_commune_choices, field_name="commune_code"
+        label=_("Xã/phường"), choices=commune_choices, field_name="commune_code"
     )
     producer = IntegerFilter(
         label=_("Chủ thể"), field_name="producer_id", min_value=1
@@ -174,10 +174,8 @@ class ProductFilter(django_filters.FilterSet):
         return search.matching(qs, query_words)
 
     def filter_category(self, qs, name, value):
-        level = reference.get().categories[value].level
-        column = {"sector": "sector", "group": "group", "set": "category"}[level]
         # A group that is itself a leaf (I.6) is stored as both group and category.
-        return qs.filter(**{column: value})
+        return qs.filter(**{reference.get().categories[value].column: value})
 
     def filter_stars(self, qs, name, value):
         return qs.filter(stars=value, certified_until__gte=timezone.localdate())

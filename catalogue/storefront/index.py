@@ -7,13 +7,11 @@ in-memory object, so a draft being edited can never leak into the storefront.
 
 import time
 from collections.abc import Iterable, Sequence
-from html import unescape
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from catalogue.models import (
     Certificate,
@@ -26,6 +24,7 @@ from catalogue.models import (
     StorefrontMark,
     StorefrontWord,
 )
+from catalogue.text import plain_text
 
 from . import reference, words
 
@@ -132,19 +131,13 @@ def _entry(page: ProductPage, stocked: set[str], url: str) -> tuple:
             *((ref.categories[c].name_en, words.TEXT) for c in lineage),
             *((f"{m.name_vi} {m.name_en} {m.code}", words.TEXT) for m in marks),
             (page.summary, words.TEXT),
-            (_plain_text(page.description), words.TEXT),
+            (plain_text(page.description), words.TEXT),
             (page.ingredients, words.TEXT),
         ]
     )
     rows = [StorefrontWord(word=w, entry_id=page.pk, weight=n) for w, n in weights.items()]
     mark_rows = [StorefrontMark(entry_id=page.pk, code=m.code) for m in marks]
     return entry, rows, mark_rows
-
-
-def _plain_text(html: str) -> str:
-    """Rich text as words: tags become spaces (so paragraphs don't run together), entities
-    are decoded (so "&amp;" is not indexed as a word)."""
-    return unescape(strip_tags(html.replace("<", " <")))
 
 
 def refresh_products(ids: Iterable[int]) -> None:

@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
 from catalogue.models import StorefrontEntry
+from catalogue.models.storefront import stars_shown
 
 from . import facets as facet_counts
 from .facets import Facet
@@ -73,9 +74,7 @@ class Listing:
 
 
 def shown_stars(entry: StorefrontEntry, today: datetime.date) -> int:
-    if entry.stars and entry.certified_until and entry.certified_until >= today:
-        return entry.stars
-    return 0
+    return stars_shown(entry.stars, entry.certified_until, today)
 
 
 def cards(entries: list[StorefrontEntry]) -> list[Card]:

@@ -22,6 +22,11 @@ class Category:
     sector: str
     group: str
 
+    @property
+    def column(self) -> str:
+        """The read-model column that holds a category of this level."""
+        return {"sector": "sector", "group": "group", "set": "category"}[self.level]
+
 
 @dataclass(frozen=True)
 class Reference:
