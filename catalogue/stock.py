@@ -2,6 +2,8 @@
 (`F()` expressions), so concurrent writers never lose each other's changes and
 available stock (on hand − reserved) never goes below zero."""
 
+from collections.abc import Callable, Mapping
+
 from django.db import transaction
 from django.db.models import F
 
@@ -17,6 +19,14 @@ class InsufficientStock(StockError):
     def __init__(self, sku: str, requested: int, available: int):
         self.sku, self.requested, self.available = sku, requested, available
         super().__init__(f"Không đủ hàng cho {sku}: cần {requested}, còn {available}.")
+
+
+class StockShortage(StockError):
+    """Several SKUs of one order could not all be held; lists every one that is short."""
+
+    def __init__(self, shortages: list[InsufficientStock]):
+        self.shortages = shortages
+        super().__init__(" ".join(str(shortage) for shortage in shortages))
 
 
 def _require_positive(quantity: int) -> None:
@@ -107,3 +117,75 @@ def commit(sku: str, quantity: int) -> None:
     if not changed:
         raise StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ để xuất kho.")
     storefront_index.refresh_stock([sku])
+
+
+# Orders touch several SKUs at once: all change or none does. Rows are locked in SKU
+# order, so two orders over the same SKUs queue behind each other instead of deadlocking.
+
+
+def _locked(quantities: Mapping[str, int]) -> dict[str, StockItem]:
+    for quantity in quantities.values():
+        _require_positive(quantity)
+    rows = StockItem.objects.select_for_update().filter(sku__in=list(quantities)).order_by("sku")
+    return {item.sku: item for item in rows}
+
+
+def _apply_many(
+    quantities: Mapping[str, int],
+    problem: Callable[[StockItem | None, str, int], StockError | None],
+    change: Callable[[int], dict],
+) -> None:
+    with transaction.atomic():
+        items = _locked(quantities)
+        problems = [
+            error
+            for sku, quantity in sorted(quantities.items())
+            if (error := problem(items.get(sku), sku, quantity))
+        ]
+        if problems:
+            if all(isinstance(error, InsufficientStock) for error in problems):
+                raise StockShortage(problems)  # type: ignore[arg-type]
+            raise problems[0]
+        for sku, quantity in quantities.items():
+            StockItem.objects.filter(sku=sku).update(**change(quantity))
+        storefront_index.refresh_stock(sorted(quantities))
+
+
+def _short_of_available(item: StockItem | None, sku: str, quantity: int) -> StockError | None:
+    available = item.available if item else 0
+    return InsufficientStock(sku, quantity, available) if available < quantity else None
+
+
+def _not_held(item: StockItem | None, sku: str, quantity: int) -> StockError | None:
+    if item is None or item.reserved < quantity:
+        return StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ.")
+    return None
+
+
+def _missing_row(item: StockItem | None, sku: str, quantity: int) -> StockError | None:
+    return None if item else StockError(f"{sku}: chưa có dòng tồn kho.")
+
+
+def reserve_many(quantities: Mapping[str, int]) -> None:
+    """Hold units of several SKUs for one order; raises StockShortage naming every SKU
+    that is short, and holds nothing, if any of them is."""
+    _apply_many(quantities, _short_of_available, lambda q: {"reserved": F("reserved") + q})
+
+
+def commit_many(quantities: Mapping[str, int]) -> None:
+    """Held units of an order leave the shelf (paid by card, or a COD parcel shipped)."""
+    _apply_many(
+        quantities,
+        _not_held,
+        lambda q: {"reserved": F("reserved") - q, "on_hand": F("on_hand") - q},
+    )
+
+
+def release_many(quantities: Mapping[str, int]) -> None:
+    """Give an order's held units back (cancelled, payment failed, hold expired)."""
+    _apply_many(quantities, _not_held, lambda q: {"reserved": F("reserved") - q})
+
+
+def restock_many(quantities: Mapping[str, int]) -> None:
+    """Units that had left the shelf come back (an order cancelled after payment)."""
+    _apply_many(quantities, _missing_row, lambda q: {"on_hand": F("on_hand") + q})

@@ -79,3 +79,51 @@ def coop(make_producer):
 @pytest.fixture
 def other_coop(make_producer):
     return make_producer(title="HTX Miến Việt Cường", commune_code="05983")
+
+
+@pytest.fixture
+def shop(coop, other_coop, make_product):
+    """Two producers with one product each, every variant stocked with 10 units."""
+    from catalogue import stock
+
+    tea = make_product(coop.page)
+    noodles = make_product(
+        other_coop.page,
+        title="Miến dong Việt Cường",
+        category="I.1a",
+        variants=[("Gói 500 g", 60_000)],
+    )
+    for product in (tea, noodles):
+        for variant in product.variants.all():
+            stock.set_on_hand(variant.sku, 10)
+    return {"tea": tea, "noodles": noodles}
+
+
+@pytest.fixture
+def address(db):
+    from catalogue.models import Commune
+    from orders.checkout import Address
+
+    commune = Commune.objects.select_related("province").get(code="05983")
+    return Address(
+        name="Nguyễn Thị Lan",
+        phone="0912345678",
+        email="lan@example.vn",
+        province=commune.province,
+        commune=commune,
+        street="12 Lê Lợi",
+    )
+
+
+@pytest.fixture
+def place(address):
+    """Place an order for {sku: quantity} at today's prices (COD unless told)."""
+    from orders import checkout
+    from orders.models import PaymentMethod
+
+    def place_order(quantities, method=PaymentMethod.COD, to=None, user=None):
+        lines = checkout.fresh_lines(quantities)
+        total = checkout.quote(lines, (to or address).province).total
+        return checkout.place_order(quantities, to or address, method, total, user=user)
+
+    return place_order

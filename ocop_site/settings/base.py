@@ -18,6 +18,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "catalogue",
+    "orders",
     "connectors",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -132,6 +134,23 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Storefront facet counts: after a catalogue change, a process rebuilds its in-memory
 # counts at most this often (catalogue.storefront.facet_counts); results are always live.
 STOREFRONT_FACETS_MIN_RELOAD_SECONDS = 5
+
+# Orders and payment. Card payment is offered only when both Stripe keys are set.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# A card checkout holds its stock this long; then the hold is released (orders.expiry).
+ORDERS_HOLD_MINUTES = 30
+# Used when no shipping rule is set in the admin ("Phí vận chuyển").
+ORDERS_DEFAULT_SHIPPING = {"base_fee": 30_000, "included_grams": 1000, "per_kg_fee": 10_000}
+# Who is told about orders: email by default; an SMS or Zalo sender implements
+# orders.notify.Notifier and is added here.
+ORDERS_NOTIFIERS = ["orders.notify.EmailNotifier"]
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OCOP <no-reply@localhost>")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+LOGIN_URL = "orders_login"
 
 # Background work: the immediate backend until the task issue wires workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
