@@ -31,3 +31,27 @@ def validate_gtin(value: str) -> None:
         raise ValidationError(_("Mã vạch phải gồm 8, 12, 13 hoặc 14 chữ số."), code="gtin_format")
     if gtin_check_digit(value[:-1]) != int(value[-1]):
         raise ValidationError(_("Mã vạch sai số kiểm tra (chữ số cuối)."), code="gtin_check")
+
+
+# Mobile networks' prefixes after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
+_MOBILE = re.compile(r"^0[35789]\d{8}$")
+
+
+def normalize_mobile_vn(value: str) -> str:
+    """ "+84 912.345.678" → "0912345678" (the form shippers and SMS gateways expect)."""
+    digits = _PHONE_SEPARATORS.sub("", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def validate_mobile_vn(value: str) -> None:
+    """A Vietnamese mobile number (10 digits, 03/05/07/08/09), separators and +84 allowed."""
+    if not _MOBILE.match(normalize_mobile_vn(value)):
+        raise ValidationError(
+            _("Số di động không hợp lệ: %(value)s (10 số, ví dụ 0912 345 678)"),
+            params={"value": value},
+            code="mobile",
+        )

@@ -151,6 +151,7 @@ ORDERS_NOTIFIERS = ["orders.notify.EmailNotifier"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OCOP <no-reply@localhost>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 LOGIN_URL = "orders_login"
+LOGIN_REDIRECT_URL = "orders_my_orders"
 
 # Background work: the immediate backend until the task issue wires workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

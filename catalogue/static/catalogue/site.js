@@ -82,4 +82,28 @@
       if (!list.contains(event.target) && event.target !== input) close();
     });
   });
+
+  // Checkout: the commune list follows the province at once (without JavaScript the
+  // shopper presses "Chọn xã/phường", which is hidden here).
+  document.querySelectorAll("select[data-communes]").forEach(function (province) {
+    var commune = document.getElementById(province.getAttribute("data-communes"));
+    var form = province.form;
+    form.querySelectorAll("[data-nojs]").forEach(function (el) { el.hidden = true; });
+    var first = commune.options[0];
+    province.addEventListener("change", function () {
+      commune.textContent = "";
+      commune.appendChild(first);
+      if (!province.value) return;
+      fetch("/thanh-toan/xa-phuong/?province=" + encodeURIComponent(province.value))
+        .then(function (response) { return response.ok ? response.json() : { communes: [] }; })
+        .then(function (data) {
+          data.communes.forEach(function (item) {
+            var option = document.createElement("option");
+            option.value = item.id;
+            option.textContent = item.name;
+            commune.appendChild(option);
+          });
+        });
+    });
+  });
 })();
