@@ -1,0 +1,164 @@
+"""Card payment state without the network: the webhook endpoint (signatures checked by
+Stripe's own library), idempotent paid/failed steps, and hold expiry. The same paths
+against a running fake Stripe server are in test_stripe_localstripe.py."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+from django.utils import timezone
+
+from catalogue import stock
+from orders import expiry, payments
+from orders.models import Order, PaymentEvent, PaymentMethod, SubOrder
+
+SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def card_order(shop, place, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_x", "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = SECRET
+    noodles = shop["noodles"].variants.get().sku
+    order = place({noodles: 3}, method=PaymentMethod.CARD)
+    Order.objects.filter(pk=order.pk).update(payment_intent_id="pi_test_1")
+    order.refresh_from_db()
+    order.sku = noodles
+    return order
+
+
+def event(event_type, amount, event_id="evt_1", intent="pi_test_1") -> bytes:
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": event_type,
+            "data": {
+                "object": {
+                    "id": intent,
+                    "object": "payment_intent",
+                    "amount": amount,
+                    "currency": "vnd",
+                }
+            },
+        }
+    ).encode()
+
+
+def signed(payload: bytes, secret=SECRET, timestamp=None) -> str:
+    timestamp = int(timestamp or time.time())
+    digest = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256
+    ).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def deliver(client, payload: bytes, signature: str):
+    return client.post(
+        "/stripe/webhook/",
+        payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": signature},
+    )
+
+
+def levels(order):
+    item = stock.levels([order.sku])[order.sku]
+    return item.on_hand, item.reserved
+
+
+def test_succeeded_marks_paid_and_commits_stock_once(client, card_order):
+    payload = event("payment_intent.succeeded", card_order.total)
+    first = deliver(client, payload, signed(payload))
+    assert first.status_code == 200 and first.json()["outcome"] == "applied"
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.PAID and card_order.paid_at
+    assert levels(card_order) == (7, 0)
+    assert set(card_order.sub_orders.values_list("stock_state", flat=True)) == {"committed"}
+
+    again = deliver(client, payload, signed(payload))  # Stripe retries deliveries
+    assert again.status_code == 200 and again.json()["outcome"] == "already"
+    other = event("payment_intent.succeeded", card_order.total, event_id="evt_2")
+    assert deliver(client, other, signed(other)).json()["outcome"] == "already"
+    assert levels(card_order) == (7, 0)
+    assert PaymentEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        pytest.param(lambda p: signed(p, secret="whsec_forged"), id="forged"),
+        pytest.param(lambda p: signed(p, timestamp=time.time() - 3600), id="stale"),
+        pytest.param(lambda p: "", id="missing"),
+        pytest.param(lambda p: signed(p + b" "), id="altered-body"),
+    ],
+)
+def test_bad_signature_is_400_and_changes_nothing(client, card_order, signature):
+    payload = event("payment_intent.succeeded", card_order.total)
+    response = deliver(client, payload, signature(payload))
+    assert response.status_code == 400
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.AWAITING_PAYMENT
+    assert levels(card_order) == (10, 3)
+    assert not PaymentEvent.objects.exists()
+
+
+def test_webhook_refused_when_no_secret_is_configured(client, card_order, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    payload = event("payment_intent.succeeded", card_order.total)
+    assert deliver(client, payload, signed(payload, secret="")).status_code == 400
+    assert not PaymentEvent.objects.exists()
+
+
+def test_unknown_intent_is_recorded_and_acknowledged(client, card_order):
+    payload = event("payment_intent.succeeded", 5000, intent="pi_someone_else")
+    response = deliver(client, payload, signed(payload))
+    assert response.status_code == 200 and response.json()["outcome"] == "unknown_order"
+    assert PaymentEvent.objects.get().outcome == "unknown_order"
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.AWAITING_PAYMENT
+
+
+def test_failed_payment_releases_the_hold_and_retry_holds_again(client, card_order):
+    payload = event("payment_intent.payment_failed", card_order.total)
+    assert deliver(client, payload, signed(payload)).json()["outcome"] == "applied"
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.PAYMENT_FAILED
+    assert levels(card_order) == (10, 0)
+
+    payments.hold_again(card_order)
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.AWAITING_PAYMENT
+    assert levels(card_order) == (10, 3)
+
+
+def test_late_payment_after_expiry_takes_stock_again_or_flags_a_refund(card_order):
+    later = timezone.now() + datetime.timedelta(minutes=31)
+    assert expiry.expire_holds(now=later) == 1
+    assert expiry.expire_holds(now=later) == 0  # a second run changes nothing
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.EXPIRED
+    assert levels(card_order) == (10, 0)
+    stock.set_on_hand(card_order.sku, 2)  # sold elsewhere meanwhile
+
+    assert payments.mark_paid(card_order.pk, card_order.total) is True
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.PAID
+    assert "cần hoàn tiền" in card_order.needs_attention
+    assert levels(card_order) == (2, 0)  # nothing oversold
+
+
+def test_hold_is_kept_until_it_runs_out(card_order):
+    assert expiry.expire_holds(now=timezone.now()) == 0
+    assert levels(card_order) == (10, 3)
+    assert SubOrder.objects.filter(stock_state="reserved").count() == 1
+
+
+def test_cash_on_delivery_orders_never_expire(shop, place):
+    noodles = shop["noodles"].variants.get().sku
+    place({noodles: 1})
+    assert expiry.expire_holds(now=timezone.now() + datetime.timedelta(days=30)) == 0
+    assert stock.levels([noodles])[noodles].reserved == 1
