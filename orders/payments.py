@@ -62,30 +62,52 @@ def _all_lines(order: Order) -> dict[str, int]:
 
 
 def create_intent(order: Order) -> str:
-    """The order's PaymentIntent (created once: the idempotency key is the order number,
-    so a retried or doubled request gets the same intent). Returns its client secret."""
+    """The order's PaymentIntent, created once and reused while the shopper retries.
+    Returns its client secret. The idempotency key (the order number) makes a doubled
+    request create one intent, not two."""
     try:
-        intent = client().v1.payment_intents.create(
-            params={
-                "amount": order.total,
-                "currency": CURRENCY,
-                "payment_method_types": ["card"],
-                "description": f"Đơn hàng {order.number}",
-                "metadata": {"order_number": order.number},
-            },
-            options={"idempotency_key": f"order-{order.number}-intent"},
-        )
+        if order.payment_intent_id:
+            intent = retrieve_intent(order.payment_intent_id)
+        else:
+            intent = client().v1.payment_intents.create(
+                params={
+                    "amount": order.total,
+                    "currency": CURRENCY,
+                    "payment_method_types": ["card"],
+                    "metadata": {"order_number": order.number},
+                },
+                options={"idempotency_key": f"order-{order.number}-intent"},
+            )
     except stripe.StripeError as error:
-        logger.warning("Stripe PaymentIntent create failed for %s: %s", order.number, type(error))
+        logger.warning("Stripe PaymentIntent failed for %s: %s", order.number, type(error).__name__)
         raise PaymentError(
             _("Chưa kết nối được cổng thanh toán thẻ. Hãy thử lại sau ít phút.")
         ) from None
     if intent.amount != order.total or intent.currency != CURRENCY:
         raise PaymentError(_("Cổng thanh toán trả về số tiền không khớp; chưa thu tiền."))
-    Order.objects.filter(pk=order.pk, payment_intent_id__isnull=True).update(
-        payment_intent_id=intent.id
-    )
+    if not order.payment_intent_id:
+        Order.objects.filter(pk=order.pk, payment_intent_id__isnull=True).update(
+            payment_intent_id=intent.id
+        )
+        order.payment_intent_id = intent.id
     return intent.client_secret
+
+
+def confirm_on_server(order: Order, payment_method: str) -> tuple[str, str]:
+    """Confirm the order's intent with a payment method the browser created, for Stripe.js
+    builds without `confirmPayment` (see orders/static/orders/pay.js). Returns (intent
+    status, message for the shopper if the card was refused)."""
+    try:
+        intents = client().v1.payment_intents
+        intents.update(order.payment_intent_id, params={"payment_method": payment_method})
+        intent = intents.confirm(order.payment_intent_id)
+    except stripe.CardError as error:
+        return "requires_payment_method", error.user_message or _("Thẻ bị từ chối.")
+    except stripe.StripeError as error:
+        logger.warning("Stripe confirm failed for %s: %s", order.number, type(error).__name__)
+        raise PaymentError(_("Chưa kết nối được cổng thanh toán thẻ. Hãy thử lại.")) from None
+    refused = intent.last_payment_error.message if intent.last_payment_error else ""
+    return intent.status, refused
 
 
 def retrieve_intent(intent_id: str):

@@ -12,6 +12,11 @@ urlpatterns = [
     path("don-hang/tra-cuu/", views.order_lookup, name="orders_lookup"),
     path("don-hang/<str:number>/", views.order_view, name="orders_order"),
     path("don-hang/<str:number>/thanh-toan/", views.order_pay, name="orders_pay"),
+    path(
+        "don-hang/<str:number>/thanh-toan/xac-nhan/",
+        views.order_pay_confirm,
+        name="orders_pay_confirm",
+    ),
     path("stripe/webhook/", views.stripe_webhook, name="orders_stripe_webhook"),
     path("tai-khoan/dang-ky/", accounts.signup, name="orders_signup"),
     path(

@@ -215,14 +215,36 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "return_url": request.build_absolute_uri(reverse("orders_order", args=[number])),
+            "confirm_url": reverse("orders_pay_confirm", args=[number]),
+            "hold_minutes": settings.ORDERS_HOLD_MINUTES,
         },
     )
+
+
+@require_POST
+def order_pay_confirm(request: HttpRequest, number: str) -> JsonResponse:
+    """Server-side confirmation of the order's intent with the browser's card (pay.js,
+    for Stripe.js builds without `confirmPayment`)."""
+    order = get_object_or_404(Order, number=number, payment_method=PaymentMethod.CARD)
+    payment_method = request.POST.get("payment_method", "")
+    if not _may_see(request, order) or not payment_method or not order.payment_intent_id:
+        return JsonResponse({"error": _("Yêu cầu không hợp lệ.")}, status=400)
+    try:
+        payments.hold_again(order)  # after a refused card the hold was given back
+        status, refused = payments.confirm_on_server(order, payment_method)
+    except stock.StockShortage:
+        return JsonResponse({"error": _("Rất tiếc, hàng trong đơn đã hết.")}, status=409)
+    except payments.PaymentError as error:
+        return JsonResponse({"error": str(error)}, status=502)
+    if refused:
+        return JsonResponse({"error": refused, "status": status})
+    return JsonResponse({"status": status})
 
 
 def _follow_intent(order: Order) -> None:
     """On the shopper's return from the card form, ask Stripe how it went rather than
     wait for the webhook; both end in the same idempotent steps."""
-    if order.status != Order.Status.AWAITING_PAYMENT or not order.payment_intent_id:
+    if order.status == Order.Status.PAID or not order.payment_intent_id:
         return
     try:
         intent = payments.retrieve_intent(order.payment_intent_id)
