@@ -127,3 +127,12 @@ def place(address):
         return checkout.place_order(quantities, to or address, method, total, user=user)
 
     return place_order
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """A fake Stripe server (localstripe) on 127.0.0.1 for the whole test session."""
+    from tests.localstripe_server import localstripe_server
+
+    with localstripe_server() as url:
+        yield url
