@@ -131,3 +131,87 @@ def test_filters_work_without_javascript(browser, live_server):
     page.wait_for_url(re.compile(r"sort=price_desc"))
     assert "stars=4" in page.url and "q=mat+ong" in page.url
     context.close()
+
+
+def order_from_search(phone, query: str, product_url: str) -> None:
+    """Search, open the product, put one of its first variant in the cart, go to checkout."""
+    phone.goto(phone.base + "/san-pham/")
+    phone.get_by_role("combobox", name="Tìm sản phẩm").fill(query)
+    phone.get_by_role("combobox", name="Tìm sản phẩm").press("Enter")
+    phone.locator(".results .card h3 a").first.click()
+    phone.wait_for_url(re.compile(product_url))
+    phone.locator("form.add-to-cart button").first.click()
+    phone.wait_for_url(re.compile(product_url))
+    assert phone.locator(".cart-link .count").inner_text() == "1"
+    phone.locator(".cart-link").click()
+    phone.wait_for_url(re.compile(r"/gio-hang/$"))
+    shot(phone, "6-cart")
+    phone.get_by_role("link", name="Đặt hàng").click()
+    phone.wait_for_url(re.compile(r"/thanh-toan/$"))
+
+
+def fill_address(phone) -> None:
+    phone.get_by_label("Họ tên người nhận").fill("Nguyễn Thị Lan")
+    phone.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    # The "choose commune" button is for browsers without JavaScript; here the list
+    # follows the province at once.
+    assert phone.get_by_role("button", name="Chọn xã/phường của tỉnh này").is_hidden()
+    phone.get_by_label("Tỉnh/thành phố").select_option(label="Thái Nguyên")
+    phone.locator("#id_commune option", has_text="Phường Phan Đình Phùng").wait_for(
+        state="attached"
+    )
+    phone.get_by_label("Xã/phường").select_option(label="Phường Phan Đình Phùng")
+    phone.get_by_label("Số nhà, đường, thôn/xóm").fill("12 Hoàng Văn Thụ")
+    shot(phone, "7-address")
+    phone.get_by_role("button", name="Tiếp tục: xem phí vận chuyển").click()
+    phone.wait_for_url(re.compile(r"/thanh-toan/xac-nhan/$"))
+    assert "Phí vận chuyển" in phone.locator("body").inner_text()
+    assert fits_phone_width(phone)
+
+
+def test_cash_on_delivery_purchase_from_search_to_confirmation(phone):
+    from orders.models import Order
+
+    order_from_search(phone, "che tan cuong", r"/che-dinh-tan-cuong/$")
+    fill_address(phone)
+    shot(phone, "8-review")
+    phone.get_by_role("button", name="Đặt hàng").click()
+    phone.wait_for_url(re.compile(r"/don-hang/DH\d+/$"))
+    number = phone.locator(".order-number").inner_text()
+    assert "trả tiền khi nhận hàng" in phone.locator("body").inner_text()
+    shot(phone, "9-confirmation")
+    order = Order.objects.get(number=number)
+    assert (order.status, order.payment_method, order.phone) == ("placed", "cod", "0912345678")
+    assert order.sub_orders.get().lines.get().product_title == "Chè Đinh Tân Cương"
+
+
+def test_card_purchase_with_localstripe_stripe_js(phone, live_server, localstripe, settings):
+    from orders.models import Order
+    from tests.localstripe_server import JS_PATH, register_webhook, reset
+
+    reset(localstripe)
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_ls", "pk_test_ls"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_browser"
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_JS_URL = localstripe + JS_PATH
+    register_webhook(localstripe, f"{live_server.url}/stripe/webhook/", "whsec_browser")
+
+    order_from_search(phone, "mien dong", r"/mien-dong-tai-hoan/$")
+    fill_address(phone)
+    phone.get_by_label("Thẻ quốc tế (Visa, Mastercard)").check()
+    phone.get_by_role("button", name="Đặt hàng").click()
+    phone.wait_for_url(re.compile(r"/don-hang/DH\d+/thanh-toan/$"))
+    card = phone.locator("#card-element")
+    card.locator('input[placeholder="number"]').fill("4242424242424242")
+    card.locator('input[placeholder="exp_month"]').fill("12")
+    card.locator('input[placeholder="exp_year"]').fill("30")
+    card.locator('input[placeholder="cvc"]').fill("123")
+    card.locator('input[placeholder="postal_code"]').fill("24000")
+    shot(phone, "10-card")
+    phone.get_by_role("button", name=re.compile("^Trả ")).click()
+    phone.wait_for_url(re.compile(r"/don-hang/DH\d+/$"))
+    assert "Đã thanh toán thẻ thành công" in phone.locator("body").inner_text()
+    shot(phone, "11-paid")
+    order = Order.objects.get(number=phone.locator(".order-number").inner_text())
+    assert (order.status, order.payment_method) == ("paid", "card")
+    assert order.paid_at is not None
