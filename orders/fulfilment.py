@@ -129,7 +129,7 @@ def _move_stock(order: Order, sub_order: SubOrder, to_status: str) -> str:
             sub_order.stock_state = StockState.COMMITTED
             return _("Đã xuất kho.")
         if to_status == Status.CANCELLED and state == StockState.RESERVED:
-            pass
+            stock.release_many(quantities)
             sub_order.stock_state = StockState.RELEASED
             return _("Đã trả hàng giữ về kho.")
         if to_status == Status.CANCELLED and state == StockState.COMMITTED:

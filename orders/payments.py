@@ -124,6 +124,7 @@ def mark_paid(order_id: int, amount: int) -> bool:
         if amount != order.total:
             order.needs_attention = _("Số tiền đã thu (%(paid)s) khác tổng đơn.") % {"paid": amount}
         held = _hold(order)
+        stock_state = SubOrder.StockState.COMMITTED
         if held:
             stock.commit_many(held)
         else:
@@ -137,7 +138,8 @@ def mark_paid(order_id: int, amount: int) -> bool:
                 order.needs_attention = _("Đã thu tiền nhưng hết hàng: cần hoàn tiền. ") + str(
                     error
                 )
-        order.sub_orders.update(stock_state=SubOrder.StockState.COMMITTED)
+                stock_state = SubOrder.StockState.RELEASED  # nothing left the shelf
+        order.sub_orders.update(stock_state=stock_state)
         _event(order, _("Đã thanh toán thẻ"), Order.Status.PAID)
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()

@@ -149,6 +149,8 @@ def test_late_payment_after_expiry_takes_stock_again_or_flags_a_refund(card_orde
     assert card_order.status == Order.Status.PAID
     assert "cần hoàn tiền" in card_order.needs_attention
     assert levels(card_order) == (2, 0)  # nothing oversold
+    # nothing left the shelf, so a later cancellation must not put units back
+    assert set(card_order.sub_orders.values_list("stock_state", flat=True)) == {"released"}
 
 
 def test_hold_is_kept_until_it_runs_out(card_order):
