@@ -26,18 +26,20 @@ def database_config(sqlite_path: Path) -> dict:
 
     WAL lets the web process read while a worker writes; IMMEDIATE transactions
     take the write lock up front so concurrent writers queue instead of failing
-    with "database is locked" half-way through a transaction.
+    with "database is locked" half-way through a transaction. A `sqlite://` URL
+    gets the same settings.
     """
     url = os.environ.get("DATABASE_URL")
-    if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": sqlite_path,
-        "OPTIONS": {
+    config = (
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if url
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             ),
             "transaction_mode": "IMMEDIATE",
-        },
-    }
+        }
+    return config
