@@ -4,8 +4,6 @@ filters, search, a detail page per sub-order and (staff only) CSV/XLSX export.
 Sub-orders are written by checkout and changed only through `orders.fulfilment`, so the
 viewset has no add, edit or delete views."""
 
-import re
-
 import django_filters
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -22,11 +20,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from catalogue.models import ProducerPage
 from catalogue.money import format_vnd
+from catalogue.validators import normalize_mobile_vn
 from orders.admin_detail import SubOrderDetailView
 from orders.fulfilment import scope_for
 from orders.models import Order, PaymentMethod, SubOrder
 
-PHONE_SEPARATORS = re.compile(r"[\s.\-]")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _producers(request) -> QuerySet:
@@ -96,7 +95,7 @@ class SubOrderIndexView(IndexView):
         if not self.is_searching:
             return queryset
         query = self.search_query.strip()
-        phone = PHONE_SEPARATORS.sub("", query)
+        phone = normalize_mobile_vn(query)
         return queryset.filter(
             Q(number__icontains=query)
             | Q(order__name__icontains=query)
@@ -131,6 +130,14 @@ class SubOrderIndexView(IndexView):
             ),
             Column("total", label=_("Tổng tiền"), accessor=lambda s: format_vnd(s.total)),
         ]
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # Shoppers type names and addresses: a cell starting with = + - @ would run as a
+        # formula when staff open the CSV in Excel (the XLSX writer already stores text).
+        if export_format == self.FORMAT_CSV and isinstance(value, str) and value[:1] in FORMULA:
+            return "'" + value
+        return value
 
     def stream_csv(self, queryset):
         # Excel reads a CSV as UTF-8 (Vietnamese intact) only when it starts with a BOM.

@@ -19,7 +19,7 @@ from catalogue.models import ProducerPage
 from catalogue.money import format_vnd
 from catalogue.roles import PROVINCE_STAFF_GROUP
 from orders import notify
-from orders.models import Order, OrderEvent, SubOrder
+from orders.models import Order, OrderEvent, SubOrder, sku_quantities
 
 Status = SubOrder.Status
 StockState = SubOrder.StockState
@@ -92,13 +92,6 @@ def _label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
 
 
-def _quantities(sub_order: SubOrder) -> dict[str, int]:
-    quantities: dict[str, int] = {}
-    for sku, quantity in sub_order.lines.values_list("sku", "quantity"):
-        quantities[sku] = quantities.get(sku, 0) + quantity
-    return quantities
-
-
 def _refuse_if_not_allowed(order: Order, sub_order: SubOrder, to_status: str) -> None:
     if to_status not in TRANSITIONS.get(sub_order.status, ()):
         raise FulfilmentError(
@@ -121,7 +114,7 @@ def _refuse_if_not_allowed(order: Order, sub_order: SubOrder, to_status: str) ->
 
 def _move_stock(order: Order, sub_order: SubOrder, to_status: str) -> str:
     """The stock step of this change, if any; returns words for the history line."""
-    quantities = _quantities(sub_order)
+    quantities = sku_quantities([sub_order])
     state = sub_order.stock_state
     try:
         if to_status == Status.SHIPPED and state == StockState.RESERVED:
@@ -144,13 +137,10 @@ def _move_stock(order: Order, sub_order: SubOrder, to_status: str) -> str:
 
 
 def _ask_for_refund(order: Order, sub_order: SubOrder) -> None:
-    note = _("Cần hoàn %(amount)s cho khách: đã huỷ %(number)s sau khi thanh toán thẻ.") % {
-        "amount": format_vnd(sub_order.total),
-        "number": sub_order.number,
-    }
-    notes = [order.needs_attention, note] if order.needs_attention else [note]
-    limit = Order._meta.get_field("needs_attention").max_length
-    order.needs_attention = " | ".join(notes)[:limit]
+    order.add_note(
+        _("Cần hoàn %(amount)s cho khách: đã huỷ %(number)s sau khi thanh toán thẻ.")
+        % {"amount": format_vnd(sub_order.total), "number": sub_order.number}
+    )
 
 
 def change_status(

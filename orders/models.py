@@ -73,6 +73,13 @@ class Order(NormalizedTextModel):
     def address(self) -> str:
         return f"{self.street}, {self.commune.full_name}, {self.province.name}"
 
+    def add_note(self, note: str) -> None:
+        """Add a line to `needs_attention` (for staff: refunds, amount mismatches), kept
+        within the column's length; the caller saves."""
+        notes = [self.needs_attention, note] if self.needs_attention else [note]
+        limit = Order._meta.get_field("needs_attention").max_length
+        self.needs_attention = " | ".join(notes)[:limit]
+
 
 class SubOrder(models.Model):
     """One producer's part of an order: what that producer packs and ships."""
@@ -122,6 +129,15 @@ class SubOrder(models.Model):
     @property
     def total(self) -> int:
         return self.items_total + self.shipping_fee
+
+
+def sku_quantities(sub_orders) -> dict[str, int]:
+    """SKU → quantity over the lines of `sub_orders` (a queryset or list), in one query."""
+    quantities: dict[str, int] = {}
+    lines = OrderLine.objects.filter(sub_order__in=sub_orders).values_list("sku", "quantity")
+    for sku, quantity in lines:
+        quantities[sku] = quantities.get(sku, 0) + quantity
+    return quantities
 
 
 class OrderLine(models.Model):

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue import stock
+from catalogue.money import format_vnd
 from orders import notify
-from orders.models import Order, OrderEvent, PaymentEvent, SubOrder
+from orders.models import Order, OrderEvent, PaymentEvent, SubOrder, sku_quantities
 
 logger = logging.getLogger(__name__)
 CURRENCY = "vnd"
@@ -42,23 +43,6 @@ def _event(order: Order, message: str, to_status: str = "", user=None) -> None:
     OrderEvent.objects.create(
         order=order, from_status=order.status, to_status=to_status, message=message, user=user
     )
-
-
-def _hold(order: Order) -> dict[str, int]:
-    """SKU → quantity of the order's sub-orders whose units are still held."""
-    quantities: dict[str, int] = {}
-    for sub_order in order.sub_orders.filter(stock_state=SubOrder.StockState.RESERVED):
-        for line in sub_order.lines.all():
-            quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
-    return quantities
-
-
-def _all_lines(order: Order) -> dict[str, int]:
-    quantities: dict[str, int] = {}
-    for sub_order in order.sub_orders.all():
-        for line in sub_order.lines.all():
-            quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
-    return quantities
 
 
 def create_intent(order: Order) -> str:
@@ -114,32 +98,27 @@ def retrieve_intent(intent_id: str):
     return client().v1.payment_intents.retrieve(intent_id)
 
 
+# Orders that a successful card payment settles: waiting, or waiting again after a
+# refused card or a hold that ran out. A paid or cancelled order is never settled twice.
+SETTLED_BY_PAYMENT = (
+    Order.Status.AWAITING_PAYMENT,
+    Order.Status.PAYMENT_FAILED,
+    Order.Status.EXPIRED,
+)
+
+
 def mark_paid(order_id: int, amount: int) -> bool:
-    """The card payment succeeded: held stock leaves the shelf. Returns False when the
-    order was already paid (a second webhook, or the shopper's return came first)."""
+    """The card payment succeeded: held stock leaves the shelf. Returns False when there
+    is nothing to do (a second webhook, the shopper's return came first, or the order was
+    paid and then cancelled)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status == Order.Status.PAID:
+        if order.status not in SETTLED_BY_PAYMENT:
             return False
         if amount != order.total:
-            order.needs_attention = _("Số tiền đã thu (%(paid)s) khác tổng đơn.") % {"paid": amount}
-        held = _hold(order)
-        stock_state = SubOrder.StockState.COMMITTED
-        if held:
-            stock.commit_many(held)
-        else:
-            # The hold had expired or the first card failed, then the payment went
-            # through: take the stock again if it is still there.
-            quantities = _all_lines(order)
-            try:
-                stock.reserve_many(quantities)
-                stock.commit_many(quantities)
-            except stock.StockShortage as error:
-                order.needs_attention = _("Đã thu tiền nhưng hết hàng: cần hoàn tiền. ") + str(
-                    error
-                )
-                stock_state = SubOrder.StockState.RELEASED  # nothing left the shelf
-        order.sub_orders.update(stock_state=stock_state)
+            order.add_note(_("Số tiền đã thu (%(paid)s) khác tổng đơn.") % {"paid": amount})
+        for sub_order in order.sub_orders.order_by("pk"):
+            _take_stock_for_payment(order, sub_order)
         _event(order, _("Đã thanh toán thẻ"), Order.Status.PAID)
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
@@ -149,6 +128,33 @@ def mark_paid(order_id: int, amount: int) -> bool:
     return True
 
 
+def _take_stock_for_payment(order: Order, sub_order: SubOrder) -> None:
+    """Commit the sub-order's held units. If its hold had been given back (hold ran out,
+    first card refused), take the units again; if they are gone, that part is cancelled
+    and staff are asked to refund it, while the other producers' parts go ahead."""
+    quantities = sku_quantities([sub_order])
+    try:
+        if sub_order.stock_state == SubOrder.StockState.RELEASED:
+            stock.reserve_many(quantities)
+        stock.commit_many(quantities)
+        sub_order.stock_state = SubOrder.StockState.COMMITTED
+    except stock.StockShortage as error:
+        sub_order.stock_state = SubOrder.StockState.RELEASED
+        sub_order.status = SubOrder.Status.CANCELLED
+        order.add_note(
+            _("Đã thu tiền nhưng hết hàng, cần hoàn %(amount)s cho %(number)s: %(error)s")
+            % {"amount": format_vnd(sub_order.total), "number": sub_order.number, "error": error}
+        )
+        OrderEvent.objects.create(
+            order=order,
+            sub_order=sub_order,
+            from_status=SubOrder.Status.NEW,
+            to_status=SubOrder.Status.CANCELLED,
+            message=_("Hết hàng khi thanh toán đến muộn"),
+        )
+    sub_order.save(update_fields=["stock_state", "status", "updated_at"])
+
+
 def release_hold(order: Order, status: str, message: str, user=None) -> bool:
     """Give back the stock of an unpaid card order and set its status (payment failed,
     hold expired). Takes the order's row lock; does nothing to a paid order."""
@@ -156,12 +162,11 @@ def release_hold(order: Order, status: str, message: str, user=None) -> bool:
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != Order.Status.AWAITING_PAYMENT:
             return False
-        held = _hold(order)
-        if held:
-            stock.release_many(held)
-        order.sub_orders.filter(stock_state=SubOrder.StockState.RESERVED).update(
-            stock_state=SubOrder.StockState.RELEASED
-        )
+        held = order.sub_orders.filter(stock_state=SubOrder.StockState.RESERVED)
+        quantities = sku_quantities(held)
+        if quantities:
+            stock.release_many(quantities)
+        held.update(stock_state=SubOrder.StockState.RELEASED)
         _event(order, message, status, user)
         order.status = status
         order.hold_until = None
@@ -177,7 +182,7 @@ def hold_again(order: Order, now: datetime.datetime | None = None) -> None:
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (Order.Status.PAYMENT_FAILED, Order.Status.EXPIRED):
             return
-        stock.reserve_many(_all_lines(order))
+        stock.reserve_many(sku_quantities(order.sub_orders.all()))
         order.sub_orders.update(stock_state=SubOrder.StockState.RESERVED)
         _event(order, _("Giữ hàng lại để thanh toán"), Order.Status.AWAITING_PAYMENT)
         order.status = Order.Status.AWAITING_PAYMENT
@@ -201,22 +206,33 @@ def handle_event(event: stripe.Event) -> str:
         )
         if not created:
             return PaymentEvent.Outcome.ALREADY
-        record.outcome = _apply(event.type, intent, record)
+        record.outcome = _apply(event, intent, record)
         record.save(update_fields=["outcome", "order"])
     return record.outcome
 
 
-def _apply(event_type: str, intent, record: PaymentEvent) -> str:
-    if event_type not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+def _apply(event: stripe.Event, intent, record: PaymentEvent) -> str:
+    if event.type not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         return PaymentEvent.Outcome.IGNORED
     order = Order.objects.filter(payment_intent_id=intent.id).first()
     if order is None:
         return PaymentEvent.Outcome.UNKNOWN_ORDER
     record.order = order
-    if event_type == "payment_intent.succeeded":
+    if event.type == "payment_intent.succeeded":
         applied = mark_paid(order.pk, intent.amount)
+    elif _held_again_since(order, event.created):
+        applied = False  # a failure from before the shopper's new attempt
     else:
         applied = release_hold(
             order, Order.Status.PAYMENT_FAILED, _("Thanh toán thẻ không thành công")
         )
     return PaymentEvent.Outcome.APPLIED if applied else PaymentEvent.Outcome.ALREADY
+
+
+def _held_again_since(order: Order, created: int) -> bool:
+    happened = datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
+    return order.events.filter(
+        to_status=Order.Status.AWAITING_PAYMENT,
+        from_status__in=SETTLED_BY_PAYMENT[1:],
+        at__gt=happened,
+    ).exists()

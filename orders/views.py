@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 ADDRESS_KEY = "checkout_address"
 MY_ORDERS_KEY = "my_orders"
-LOOKUP_LIMIT = 10  # wrong number+phone tries per address per 10 minutes
+LOOKUP_LIMIT = 10  # wrong tries per order number, and per phone, in LOOKUP_WINDOW
+LOOKUP_WINDOW = 600  # seconds
 
 
 def _remember(request: HttpRequest, order: Order) -> None:
@@ -242,9 +243,11 @@ def order_pay_confirm(request: HttpRequest, number: str) -> JsonResponse:
 
 
 def _follow_intent(order: Order) -> None:
-    """On the shopper's return from the card form, ask Stripe how it went rather than
-    wait for the webhook; both end in the same idempotent steps."""
-    if order.status == Order.Status.PAID or not order.payment_intent_id:
+    """On the shopper's return from the card form, ask Stripe whether the payment went
+    through rather than wait for the webhook; both end in the same idempotent step. A
+    refused card is left to the webhook: the intent keeps its last error after the
+    shopper tries again, so it cannot tell an old refusal from a new one."""
+    if order.status not in payments.SETTLED_BY_PAYMENT or not order.payment_intent_id:
         return
     try:
         intent = payments.retrieve_intent(order.payment_intent_id)
@@ -253,10 +256,6 @@ def _follow_intent(order: Order) -> None:
         return
     if intent.status == "succeeded":
         payments.mark_paid(order.pk, intent.amount)
-    elif intent.status == "requires_payment_method" and intent.last_payment_error:
-        payments.release_hold(
-            order, Order.Status.PAYMENT_FAILED, _("Thanh toán thẻ không thành công")
-        )
 
 
 def order_view(request: HttpRequest, number: str) -> HttpResponse:
@@ -269,21 +268,25 @@ def order_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/order.html", {"order": order, "sub_orders": sub_orders})
 
 
+def _lookup_keys(number: str, phone: str) -> list[str]:
+    """Wrong tries are counted per order number and per phone, not per address: behind a
+    proxy every shopper has the same address, and guessing needs one of the two fixed."""
+    return [f"orders:lookup:number:{number}", f"orders:lookup:phone:{phone}"]
+
+
 def order_lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None, initial={"number": request.GET.get("number", "")})
-    if request.method == "POST":
-        key = f"orders:lookup:{request.META.get('REMOTE_ADDR', '')}"
-        tries = cache.get_or_set(key, 0, 600)
-        if tries >= LOOKUP_LIMIT:
+    if request.method == "POST" and form.is_valid():
+        number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
+        keys = _lookup_keys(number, phone)
+        if any(cache.get(key, 0) >= LOOKUP_LIMIT for key in keys):
             messages.error(request, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau 10 phút."))
-        elif form.is_valid():
-            order = Order.objects.filter(
-                number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
-            ).first()
-            if order is not None:
-                _remember(request, order)
-                return redirect("orders_order", number=order.number)
-            cache.set(key, tries + 1, 600)
+        elif order := Order.objects.filter(number=number, phone=phone).first():
+            _remember(request, order)
+            return redirect("orders_order", number=order.number)
+        else:
+            for key in keys:
+                cache.set(key, cache.get(key, 0) + 1, LOOKUP_WINDOW)
             messages.error(request, _("Không tìm thấy đơn hàng với số đơn và số điện thoại này."))
     return render(request, "orders/lookup.html", {"form": form})
 

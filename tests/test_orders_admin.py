@@ -1,6 +1,7 @@
 """The "Đơn hàng" admin: producers see and move only their own sub-orders, province
 staff see and export everything, and the home page shows what needs attention."""
 
+import csv
 import datetime
 import io
 
@@ -153,6 +154,18 @@ def test_staff_see_every_sub_order_and_export_them(as_staff, parts):
     assert {row[0] for row in rows[1:]} == {parts["mine"].number, parts["theirs"].number}
     totals = {row[0]: row[11] for row in rows[1:]}
     assert totals[parts["mine"].number] == parts["mine"].total
+
+
+def test_csv_export_does_not_let_a_shopper_plant_a_formula(as_staff, parts):
+    from orders.models import Order
+
+    Order.objects.update(name='=HYPERLINK("http://evil.example","Lan")', street="@SUM(1)")
+    response = as_staff.get(reverse(INDEX), {"export": "csv"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert {row["Người nhận"] for row in rows} == {'\'=HYPERLINK("http://evil.example","Lan")'}
+    assert all(row["Địa chỉ"].startswith("'@SUM(1)") for row in rows)
 
 
 def test_a_producer_cannot_export(as_coop, parts):

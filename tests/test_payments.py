@@ -30,11 +30,12 @@ def card_order(shop, place, settings):
     return order
 
 
-def event(event_type, amount, event_id="evt_1", intent="pi_test_1") -> bytes:
+def event(event_type, amount, event_id="evt_1", intent="pi_test_1", created=None) -> bytes:
     return json.dumps(
         {
             "id": event_id,
             "object": "event",
+            "created": int(created or time.time()),
             "type": event_type,
             "data": {
                 "object": {
@@ -147,7 +148,8 @@ def test_late_payment_after_expiry_takes_stock_again_or_flags_a_refund(card_orde
     assert payments.mark_paid(card_order.pk, card_order.total) is True
     card_order.refresh_from_db()
     assert card_order.status == Order.Status.PAID
-    assert "cần hoàn tiền" in card_order.needs_attention
+    assert "hết hàng, cần hoàn 210.000\u00a0₫ cho DH" in card_order.needs_attention
+    assert card_order.sub_orders.get().status == SubOrder.Status.CANCELLED
     assert levels(card_order) == (2, 0)  # nothing oversold
     # nothing left the shelf, so a later cancellation must not put units back
     assert set(card_order.sub_orders.values_list("stock_state", flat=True)) == {"released"}
@@ -164,3 +166,75 @@ def test_cash_on_delivery_orders_never_expire(shop, place):
     place({noodles: 1})
     assert expiry.expire_holds(now=timezone.now() + datetime.timedelta(days=30)) == 0
     assert stock.levels([noodles])[noodles].reserved == 1
+
+
+def test_a_late_failure_does_not_undo_the_shoppers_new_attempt(client, card_order):
+    first = event("payment_intent.payment_failed", card_order.total, created=time.time() - 60)
+    assert deliver(client, first, signed(first)).json()["outcome"] == "applied"
+    card_order.refresh_from_db()
+    payments.hold_again(card_order)
+    assert levels(card_order) == (10, 3)
+    # Stripe delivers an older failure again (or late): the new hold stays.
+    again = event(
+        "payment_intent.payment_failed",
+        card_order.total,
+        event_id="evt_old",
+        created=time.time() - 30,
+    )
+    assert deliver(client, again, signed(again)).json()["outcome"] == "already"
+    assert levels(card_order) == (10, 3)
+    assert Order.objects.get(pk=card_order.pk).status == Order.Status.AWAITING_PAYMENT
+
+
+def test_paid_then_cancelled_order_is_never_settled_again(card_order):
+    from orders import fulfilment
+
+    assert payments.mark_paid(card_order.pk, card_order.total)
+    sub_order = card_order.sub_orders.get()
+    fulfilment.change_status(sub_order.pk, SubOrder.Status.CANCELLED)
+    assert levels(card_order) == (10, 0)
+    assert Order.objects.get(pk=card_order.pk).status == Order.Status.CANCELLED
+    # the shopper reloads the order page (intent still "succeeded"), or Stripe retries
+    assert payments.mark_paid(card_order.pk, card_order.total) is False
+    assert levels(card_order) == (10, 0)
+    assert Order.objects.get(pk=card_order.pk).status == Order.Status.CANCELLED
+
+
+def test_late_payment_short_for_one_producer_still_ships_the_other(shop, place, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_x", "pk_test_x"
+    tea = shop["tea"].variants.order_by("sort_order").first().sku
+    noodles = shop["noodles"].variants.get().sku
+    order = place({tea: 2, noodles: 3}, method=PaymentMethod.CARD)
+    expiry.expire_holds(now=timezone.now() + datetime.timedelta(hours=1))
+    stock.set_on_hand(noodles, 1)  # the noodles sold out meanwhile
+
+    assert payments.mark_paid(order.pk, order.total)
+    parts = {part.producer_id: part for part in order.sub_orders.all()}
+    tea_part, noodle_part = parts[shop["tea"].producer_id], parts[shop["noodles"].producer_id]
+    assert (tea_part.status, tea_part.stock_state) == ("new", "committed")
+    assert (noodle_part.status, noodle_part.stock_state) == ("cancelled", "released")
+    assert stock.levels([tea])[tea].on_hand == 8
+    assert stock.levels([noodles])[noodles].on_hand == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and noodle_part.number in order.needs_attention
+
+
+def test_staff_notes_stay_within_the_column(card_order):
+    for _ in range(20):
+        card_order.add_note("Cần hoàn 1.000.000 ₫ cho DH000001-1: hết hàng " * 2)
+    card_order.save()
+    assert len(Order.objects.get(pk=card_order.pk).needs_attention) == 255
+
+
+def test_expiry_command_runs_the_task(card_order):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Order.objects.filter(pk=card_order.pk).update(
+        hold_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("expire_order_holds", stdout=out)
+    assert out.getvalue().strip() == "Released 1 expired hold(s)."
+    assert levels(card_order) == (10, 0)

@@ -186,3 +186,16 @@ def test_signed_in_shopper_sees_order_history(client, shop, skus, django_user_mo
     order = Order.objects.get()
     assert order.user == user
     assert order.number in client.get("/tai-khoan/don-hang/").text
+
+
+def test_lookup_stops_guessing_after_ten_wrong_phones(client, shop, skus, place):
+    order = place({skus["noodles"]: 1})
+    for attempt in range(10):
+        client.post(
+            "/don-hang/tra-cuu/", {"number": order.number, "phone": f"09876543{attempt:02d}"}
+        )
+    right = client.post("/don-hang/tra-cuu/", {"number": order.number, "phone": "0912345678"})
+    assert right.status_code == 200 and "quá nhiều lần" in right.text
+    other = place({skus["noodles"]: 1})  # another order number is not blocked
+    found = client.post("/don-hang/tra-cuu/", {"number": other.number, "phone": "0912345678"})
+    assert found.status_code == 302
