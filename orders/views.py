@@ -168,6 +168,8 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         if method == PaymentMethod.CARD:
             return redirect("orders_pay", number=order.number)
         return redirect("orders_order", number=order.number)
+    if request.method == "POST":
+        messages.error(request, _("Hãy chọn một hình thức thanh toán có trong danh sách."))
     lines = cart.lines()
     quote = checkout.quote(lines, address.province)
     form = PlaceOrderForm(

@@ -199,3 +199,14 @@ def test_lookup_stops_guessing_after_ten_wrong_phones(client, shop, skus, place)
     other = place({skus["noodles"]: 1})  # another order number is not blocked
     found = client.post("/don-hang/tra-cuu/", {"number": other.number, "phone": "0912345678"})
     assert found.status_code == 302
+
+
+def test_card_chosen_while_card_payments_are_off_is_explained(client, shop, skus):
+    add(client, skus["noodles"])
+    fill_address(client)
+    total = expected_total(client.get("/thanh-toan/xac-nhan/"))
+    response = client.post(
+        "/thanh-toan/xac-nhan/", {"payment_method": "card", "expected_total": total}
+    )
+    assert response.status_code == 200 and "hình thức thanh toán" in response.text
+    assert not Order.objects.exists()
