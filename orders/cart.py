@@ -82,9 +82,6 @@ class Cart:
     def _save(self) -> None:
         self.session[SESSION_KEY] = self.items
 
-    def __len__(self) -> int:
-        return sum(self.items.values())
-
     def add(self, sku: str, quantity: int) -> tuple[int, int] | None:
         """Add up to `quantity`; returns (quantity now in the cart, available), or None
         when the SKU cannot be bought."""
