@@ -153,6 +153,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 LOGIN_URL = "orders_login"
 LOGIN_REDIRECT_URL = "orders_my_orders"
 
+# Marketplace secrets are encrypted with this Fernet key (connectors.crypto); without it a
+# key is derived from SECRET_KEY.
+CONNECTORS_ENCRYPTION_KEY = env_str("CONNECTORS_ENCRYPTION_KEY")
+
 # Background work: the immediate backend until the task issue wires workers.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -1,0 +1,420 @@
+"""One sync pass for one channel: pull marketplace orders into our stock, compare what
+the channel should show with what was last pushed, and send only the difference.
+
+Connectors are thin protocol adapters (connectors.base.Adapter); this module decides
+what to send, retries what may succeed later, and records every outcome on the Listing
+rows, so a pass that dies half-way loses nothing: the next one starts from the rows.
+"""
+
+import datetime
+import logging
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from connectors import images as image_rules
+from connectors.base import (
+    Adapter,
+    AuthError,
+    ListingPayload,
+    MarketplaceError,
+    RemoteItem,
+    RemoteSku,
+    SkuChange,
+    SkuOutcome,
+    TransientError,
+    UnknownOutcome,
+)
+from connectors.desired import Desired, desired_products
+from connectors.models import Channel, ImageUpload, Listing, SyncRun
+from connectors.orders import pull_orders
+
+logger = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(minutes=15)
+ATTEMPTS = 4  # per operation within one pass; what still fails waits for the next pass
+BACKOFF_BASE = 0.5  # seconds: 0.5, 1, 2 (+ jitter), or the marketplace's Retry-After
+REFRESH_AHEAD = datetime.timedelta(minutes=10)
+
+
+class ChannelBusy(Exception):
+    """Another pass of this channel is running (here or on another machine)."""
+
+
+@dataclass
+class Report:
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def error(self, sku_or_code: str, message: str) -> None:
+        self.counts["errors"] += 1
+        self.errors.append(f"{sku_or_code}: {message}"[:300])
+
+
+# The lease
+
+
+def acquire(channel: Channel, now: datetime.datetime | None = None) -> str:
+    """Take the channel's lease with one conditional UPDATE (works across processes and
+    machines on SQLite and PostgreSQL); a lease left by a killed pass runs out."""
+    now = now or timezone.now()
+    owner = uuid.uuid4().hex
+    taken = Channel.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=channel.pk
+    ).update(lease_owner=owner, lease_until=now + LEASE)
+    if not taken:
+        raise ChannelBusy(f"Kênh {channel.slug} đang đồng bộ ở nơi khác.")
+    return owner
+
+
+def release(channel: Channel, owner: str) -> None:
+    Channel.objects.filter(pk=channel.pk, lease_owner=owner).update(
+        lease_owner="", lease_until=None
+    )
+
+
+# Calls with retries
+
+
+class Caller:
+    """Calls the adapter with a per-channel rate limit, retries transient failures with
+    exponential backoff and jitter (honouring Retry-After), and refreshes the access
+    token once on an auth error."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        adapter: Adapter,
+        refresh: Callable[[], None],
+        sleep: Callable[[float], None] = time.sleep,
+        rate_per_second: float = 10.0,
+    ):
+        self.channel, self.adapter, self.refresh, self.sleep = channel, adapter, refresh, sleep
+        self.interval = 1.0 / rate_per_second
+        self.last_call = 0.0
+        self.refreshed = False
+        self.calls = 0
+
+    def wait_turn(self) -> None:
+        gap = self.last_call + self.interval - time.monotonic()
+        if gap > 0:
+            self.sleep(gap)
+        self.last_call = time.monotonic()
+
+    def backoff(self, attempt: int, error: TransientError) -> None:
+        delay = error.retry_after or BACKOFF_BASE * 2**attempt
+        self.sleep(delay + random.uniform(0, delay / 2))
+
+    def __call__(self, method: str, *args, before_retry: Callable[[], object] | None = None):
+        """Call `adapter.<method>(*args)`; `before_retry` runs before each retry and may
+        return a value to use instead (an idempotent create looks the item up first)."""
+        for attempt in range(ATTEMPTS):
+            if attempt and before_retry is not None:
+                found = before_retry()
+                if found is not None:
+                    return found
+            self.wait_turn()
+            self.calls += 1
+            try:
+                return getattr(self.adapter, method)(*args)
+            except AuthError:
+                if self.refreshed:
+                    raise
+                self.refreshed = True
+                self.refresh()
+            except TransientError as error:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                self.backoff(attempt, error)
+        raise TransientError("Hết số lần thử trong lượt này.")
+
+    def batch(self, method: str, changes: list[SkuChange]) -> dict[str, MarketplaceError | None]:
+        """A batch call; SKUs that failed transiently are sent again (only them)."""
+        results: dict[str, MarketplaceError | None] = {}
+        pending = changes
+        for attempt in range(ATTEMPTS):
+            if not pending:
+                break
+            outcomes: list[SkuOutcome] = self(method, pending)
+            results.update({o.seller_sku: o.error for o in outcomes})
+            retry = [c for c in pending if isinstance(results.get(c.seller_sku), TransientError)]
+            if retry and attempt < ATTEMPTS - 1:
+                self.backoff(attempt, results[retry[0].seller_sku])  # type: ignore[arg-type]
+            pending = retry
+        return results
+
+
+# The pass
+
+
+@dataclass
+class Pass:
+    channel: Channel
+    adapter: Adapter
+    caller: Caller
+    dry_run: bool = False
+    report: Report = field(default_factory=Report)
+    progress: Callable[[str], None] = lambda line: None
+
+    def run(self) -> Report:
+        self.progress("orders")
+        if not self.dry_run:
+            pull_orders(self.channel, self.caller, self.report)
+        self.progress("plan")
+        desired = desired_products(self.channel)
+        listings: dict[int, dict[str, Listing]] = {}
+        for listing in Listing.objects.filter(channel=self.channel):
+            listings.setdefault(listing.product_id, {})[listing.sku] = listing
+        prices: list[tuple[Listing, SkuChange]] = []
+        stocks: list[tuple[Listing, SkuChange]] = []
+        for item in desired:
+            rows = listings.get(item.product.pk, {})
+            if not item.wanted:
+                self._delist(item, rows)
+            elif item.reason:
+                self._report_unpushable(item, rows)
+            elif not any(row.external_item_id for row in rows.values()):
+                self._create(item, rows)
+            else:
+                self._update(item, rows, prices, stocks)
+        self.progress("price")
+        self._push("update_prices", prices, "pushed_price", "price")
+        self.progress("stock")
+        self._push("update_stock", stocks, "pushed_stock", "stock")
+        return self.report
+
+    # creates and content
+
+    def _rows(self, item: Desired, rows: dict[str, Listing]) -> dict[str, Listing]:
+        for sku in item.skus:
+            if sku.seller_sku not in rows:
+                rows[sku.seller_sku] = Listing.objects.create(
+                    channel=self.channel, sku=sku.seller_sku, product=item.product
+                )
+        return rows
+
+    def _payload(self, item: Desired) -> ListingPayload:
+        return ListingPayload(
+            product_code=item.product.product_code,
+            title=item.product.title,
+            description=item.description(),
+            category_id=item.category_id,
+            attributes=item.attributes,
+            image_ids=[self._image_id(image) for image in item.images],
+            skus=item.skus,
+        )
+
+    def _image_id(self, image) -> str:
+        """Upload once per file; reuse while the file is unchanged."""
+        file_hash = image.get_file_hash()
+        known = ImageUpload.objects.filter(
+            channel=self.channel, image=image, file_hash=file_hash
+        ).first()
+        if known:
+            return known.external_id
+        with image.open_file() as handle:
+            data = image_rules.prepare(handle.read(), image_rules.RULES[self.channel.kind])
+        external_id = self.caller("upload_image", data, f"{image.pk}.jpg")
+        ImageUpload.objects.create(
+            channel=self.channel, image=image, file_hash=file_hash, external_id=external_id
+        )
+        self.report.counts["images"] += 1
+        return external_id
+
+    def _create(self, item: Desired, rows: dict[str, Listing]) -> None:
+        if self.dry_run:
+            self.report.counts["create"] += 1
+            return
+        rows = self._rows(item, rows)
+        code, skus = item.product.product_code, [s.seller_sku for s in item.skus]
+
+        def look_up() -> RemoteItem | None:
+            return self.caller("find_item", code, skus)
+
+        try:
+            # A create that timed out earlier may have gone through: look before sending.
+            remote = look_up() if any(r.create_attempted for r in rows.values()) else None
+            if remote is None:
+                Listing.objects.filter(pk__in=[r.pk for r in rows.values()]).update(
+                    create_attempted=True
+                )
+                remote = self.caller("create_item", self._payload(item), before_retry=look_up)
+        except UnknownOutcome as error:
+            self._fail(rows.values(), error, keep_state=True)
+            return
+        except MarketplaceError as error:
+            self._fail(rows.values(), error)
+            return
+        self._bind(item, rows, remote, pushed=True)
+        self.report.counts["create"] += 1
+
+    def _bind(self, item: Desired, rows: dict[str, Listing], remote: RemoteItem, pushed: bool):
+        by_sku: dict[str, RemoteSku] = {s.seller_sku: s for s in remote.skus}
+        fingerprint = item.content_fingerprint()
+        for sku in item.skus:
+            row = rows[sku.seller_sku]
+            remote_sku = by_sku.get(sku.seller_sku)
+            row.external_item_id = remote.external_id
+            row.external_sku_id = remote_sku.external_id if remote_sku else ""
+            row.url = remote.url
+            row.state = Listing.State.LIVE
+            row.last_error = ""
+            if pushed:
+                row.content_fingerprint = fingerprint
+                row.pushed_price, row.pushed_stock = sku.price, sku.stock
+            row.save()
+
+    def _update(self, item, rows, prices, stocks) -> None:
+        fingerprint = item.content_fingerprint()
+        rows = rows if self.dry_run else self._rows(item, rows)
+        if any(row.content_fingerprint != fingerprint for row in rows.values()):
+            self.report.counts["content"] += 1
+            if not self.dry_run:
+                self._update_content(item, rows, fingerprint)
+        for sku in item.skus:
+            row = rows.get(sku.seller_sku)
+            if row is None or not row.external_sku_id:
+                continue
+            ids = (row.external_item_id, row.external_sku_id, sku.seller_sku)
+            if row.pushed_price != sku.price:
+                prices.append((row, SkuChange(*ids, value=sku.price)))
+            if row.pushed_stock != sku.stock:
+                stocks.append((row, SkuChange(*ids, value=sku.stock)))
+
+    def _update_content(self, item: Desired, rows: dict[str, Listing], fingerprint: str):
+        first = next(row for row in rows.values() if row.external_item_id)
+        remote = RemoteItem(first.external_item_id)
+        try:
+            self.caller("update_item", remote, self._payload(item))
+        except MarketplaceError as error:
+            self._fail(rows.values(), error, keep_state=True)
+            return
+        Listing.objects.filter(pk__in=[r.pk for r in rows.values()]).update(
+            content_fingerprint=fingerprint, state=Listing.State.LIVE, last_error=""
+        )
+
+    def _delist(self, item: Desired, rows: dict[str, Listing]) -> None:
+        live = [
+            r for r in rows.values() if r.state != Listing.State.DELISTED and r.external_item_id
+        ]
+        if not live:
+            return
+        self.report.counts["delist"] += 1
+        if self.dry_run:
+            return
+        try:
+            self.caller("delist", RemoteItem(live[0].external_item_id))
+        except MarketplaceError as error:
+            self._fail(live, error, keep_state=True)
+            return
+        Listing.objects.filter(pk__in=[r.pk for r in live]).update(
+            state=Listing.State.DELISTED, last_error=item.reason, content_fingerprint=""
+        )
+
+    def _report_unpushable(self, item: Desired, rows: dict[str, Listing]) -> None:
+        self.report.counts["unmapped"] += 1
+        self.report.errors.append(f"{item.product.product_code}: {item.reason}")
+        if not self.dry_run:
+            rows = self._rows(item, rows)
+            Listing.objects.filter(pk__in=[r.pk for r in rows.values()]).exclude(
+                state=Listing.State.LIVE
+            ).update(state=Listing.State.ERROR, last_error=item.reason)
+
+    def _fail(self, rows, error: MarketplaceError, keep_state: bool = False) -> None:
+        for row in rows:
+            self.report.error(row.sku, error.message)
+        update = {"last_error": error.message[:500]}
+        if not keep_state and not isinstance(error, TransientError):
+            update["state"] = Listing.State.ERROR
+        Listing.objects.filter(pk__in=[r.pk for r in rows]).update(**update)
+
+    # price and stock
+
+    def _push(self, method: str, work: list[tuple[Listing, SkuChange]], column: str, kind: str):
+        if not work:
+            return
+        self.report.counts[kind] += len(work)
+        if self.dry_run:
+            return
+        try:
+            results = self.caller.batch(method, [change for _, change in work])
+        except MarketplaceError as error:
+            self._fail([row for row, _ in work], error, keep_state=True)
+            return
+        for row, change in work:
+            error = results.get(change.seller_sku)
+            if error is None and change.seller_sku in results:
+                Listing.objects.filter(pk=row.pk).update(**{column: change.value, "last_error": ""})
+            else:
+                self._fail([row], error or TransientError("Không có kết quả"), keep_state=True)
+
+
+def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
+    """Refresh the access token and keep the new pair; when that fails, the channel is
+    marked as needing re-authorisation by the seller."""
+
+    def refresh() -> None:
+        secrets = channel.get_secrets()
+        try:
+            tokens = adapter.refresh(secrets.get("refresh_token", ""))
+        except MarketplaceError:
+            Channel.objects.filter(pk=channel.pk).update(needs_reauth=True)
+            raise AuthError("Token hết hạn và không làm mới được: cần cấp quyền lại.") from None
+        secrets.update(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+        channel.set_secrets(secrets)
+        channel.token_expires_at = datetime.datetime.fromtimestamp(
+            tokens.expires_at, tz=datetime.UTC
+        )
+        channel.needs_reauth = False
+        channel.save(update_fields=["secrets", "token_expires_at", "needs_reauth"])
+        adapter.access_token = tokens.access_token  # type: ignore[attr-defined]
+
+    return refresh
+
+
+def run_pass(
+    channel: Channel,
+    adapter: Adapter,
+    *,
+    dry_run: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[str], None] = lambda line: None,
+) -> SyncRun:
+    """One pass under the channel's lease, recorded as a SyncRun."""
+    owner = acquire(channel)
+    run = SyncRun.objects.create(channel=channel, kind="dry-run" if dry_run else "pass")
+    try:
+        caller = Caller(channel, adapter, refresher(channel, adapter), sleep=sleep)
+        if (
+            not dry_run
+            and channel.token_expires_at
+            and (channel.token_expires_at < timezone.now() + REFRESH_AHEAD)
+        ):
+            caller.refresh()
+        report = Pass(channel, adapter, caller, dry_run=dry_run, progress=progress).run()
+        report.counts["calls"] = caller.calls
+        run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
+    except MarketplaceError as error:
+        report = Report()
+        report.error(channel.slug, error.message)
+        run.status = SyncRun.Status.FAILED
+    except BaseException:
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=SyncRun.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    finally:
+        release(channel, owner)
+    run.counts, run.errors = dict(report.counts), report.errors[:200]
+    run.finished_at = timezone.now()
+    with transaction.atomic():
+        run.save()
+    logger.info("sync %s %s %s", channel.slug, run.status, dict(report.counts))
+    return run

@@ -1,0 +1,60 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalogue.models import ProducerPage
+from catalogue.text import slugify_vi
+from connectors.models import Channel
+from connectors.registry import SECRET_KEYS
+
+
+class Command(BaseCommand):
+    help = "Create or update a marketplace channel (secrets are stored encrypted)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=Channel.Kind.values)
+        parser.add_argument("name")
+        parser.add_argument("--slug")
+        parser.add_argument("--base-url", required=True)
+        parser.add_argument(
+            "--credential",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="partner_id, partner_key, shop_id (Shopee) or app_key, app_secret (Lazada), "
+            "access_token, refresh_token",
+        )
+        parser.add_argument("--producer", action="append", default=[], metavar="SLUG")
+        parser.add_argument("--markup", type=int, help="price markup in percent")
+        parser.add_argument("--buffer", type=int, help="units held back from this channel")
+
+    @transaction.atomic
+    def handle(
+        self, *args, kind, name, slug, base_url, credential, producer, markup, buffer, **options
+    ):
+        slug = slug or slugify_vi(name)
+        channel = Channel.objects.filter(slug=slug).first() or Channel(slug=slug)
+        channel.kind, channel.name, channel.base_url = kind, name, base_url
+        secrets = channel.get_secrets() if channel.pk else {}
+        for pair in credential:
+            key, sep, value = pair.partition("=")
+            if not sep or key not in SECRET_KEYS[kind]:
+                raise CommandError(
+                    f"--credential {key!r}: expected KEY=VALUE with KEY one of "
+                    f"{', '.join(SECRET_KEYS[kind])}"
+                )
+            secrets[key] = value
+        channel.set_secrets(secrets)
+        if markup is not None:
+            channel.price_markup_percent = markup
+        if buffer is not None:
+            channel.stock_buffer = buffer
+        channel.full_clean(exclude=["secrets"])
+        channel.save()
+        if producer:
+            pages = list(ProducerPage.objects.filter(slug__in=producer))
+            missing = set(producer) - {page.slug for page in pages}
+            if missing:
+                raise CommandError(f"No producer page with slug {', '.join(sorted(missing))}")
+            channel.producers.set(pages)
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(channel.masked_secrets().items()))
+        self.stdout.write(f"Channel {channel.slug} ({kind}) saved. Secrets: {shown or 'none'}")

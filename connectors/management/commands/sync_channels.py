@@ -1,0 +1,47 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from connectors.engine import ChannelBusy, run_pass
+from connectors.models import Channel
+from connectors.registry import adapter_for
+
+
+class Command(BaseCommand):
+    help = "Run one sync pass now for every enabled channel (or one), printing progress."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--channel", metavar="SLUG")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print the plan and call nothing"
+        )
+
+    def handle(self, *args, channel=None, dry_run=False, **options):
+        channels = Channel.objects.filter(enabled=True)
+        if channel:
+            channels = Channel.objects.filter(slug=channel)
+            if not channels.exists():
+                raise CommandError(f"No channel {channel!r}.")
+        failed = False
+        for item in channels:
+            started = time.monotonic()
+            try:
+                run = run_pass(
+                    item,
+                    adapter_for(item),
+                    dry_run=dry_run,
+                    progress=lambda stage, slug=item.slug: self.stdout.write(f"{slug}: {stage}…"),
+                )
+            except ChannelBusy as error:
+                self.stdout.write(str(error))
+                continue
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing to do"
+            self.stdout.write(
+                f"{item.slug}: {run.get_status_display()} in {time.monotonic() - started:.1f} s — "
+                f"{counts}"
+            )
+            for error in run.errors[:20]:
+                self.stdout.write(f"  {error}")
+            failed |= run.status == run.Status.FAILED
+        if failed:
+            raise CommandError("At least one channel failed; see above.")

@@ -1,0 +1,203 @@
+"""Marketplace channels, what each one carries, and what the sync engine last did.
+
+A Listing binds one of our SKUs to one channel: the marketplace's ids, its state, and
+what was last pushed (content fingerprint, price, stock), so a pass compares and sends
+only what changed. Secrets live encrypted in `Channel.secrets` (connectors.crypto)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from connectors import crypto
+
+
+class Channel(models.Model):
+    class Kind(models.TextChoices):
+        SHOPEE = "shopee", "Shopee"
+        LAZADA = "lazada", "Lazada"
+
+    kind = models.CharField(_("sàn"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("tên kênh"), max_length=120)
+    slug = models.SlugField(_("mã kênh"), unique=True)
+    enabled = models.BooleanField(_("đang bật"), default=True)
+    base_url = models.URLField(_("địa chỉ API"), help_text=_("Địa chỉ sàn hoặc sandbox."))
+    secrets = models.TextField(editable=False, blank=True)  # encrypted JSON
+    token_expires_at = models.DateTimeField(_("token hết hạn"), null=True, blank=True)
+    needs_reauth = models.BooleanField(_("cần cấp quyền lại"), default=False)
+    producers = models.ManyToManyField(
+        "catalogue.ProducerPage",
+        blank=True,
+        related_name="+",
+        verbose_name=_("chủ thể"),
+        help_text=_("Để trống: gian hàng chung của tỉnh, mang mọi sản phẩm OCOP."),
+    )
+    requires_certificate = models.BooleanField(
+        _("chỉ sản phẩm có chứng nhận OCOP còn hiệu lực"), default=True
+    )
+    price_markup_percent = models.PositiveSmallIntegerField(
+        _("cộng thêm vào giá (%)"), default=0, help_text=_("Bù phí sàn; làm tròn lên 1.000 ₫.")
+    )
+    stock_buffer = models.PositiveIntegerField(
+        _("giữ lại (đơn vị)"), default=0, help_text=_("Số lượng không đưa lên sàn này.")
+    )
+    stock_interval_minutes = models.PositiveSmallIntegerField(
+        _("đồng bộ tồn kho (phút)"), default=5
+    )
+    orders_cursor = models.CharField(max_length=64, blank=True, editable=False)
+    # One pass per channel at a time, across processes and machines: a lease row.
+    lease_owner = models.CharField(max_length=64, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kênh bán")
+        verbose_name_plural = _("kênh bán")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def get_secrets(self) -> dict[str, str]:
+        return crypto.decrypt(self.secrets)
+
+    def set_secrets(self, values: dict[str, str]) -> None:
+        self.secrets = crypto.encrypt(values)
+
+    def masked_secrets(self) -> dict[str, str]:
+        return {key: crypto.mask(value) for key, value in self.get_secrets().items()}
+
+
+class CategoryMapping(models.Model):
+    """OCOP set → the marketplace category and the attributes that category requires."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="mappings")
+    ocop_category = models.ForeignKey(
+        "catalogue.OcopCategory",
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"is_leaf": True},
+        verbose_name=_("bộ sản phẩm OCOP"),
+    )
+    category_id = models.CharField(_("mã danh mục trên sàn"), max_length=32)
+    attributes = models.JSONField(
+        _("thuộc tính bắt buộc"),
+        default=dict,
+        blank=True,
+        help_text=_('Ví dụ {"brand": "No brand", "origin": "Việt Nam", "logistic_id": "50021"}'),
+    )
+
+    class Meta:
+        verbose_name = _("ánh xạ danh mục")
+        verbose_name_plural = _("ánh xạ danh mục")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "ocop_category"], name="mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel.slug}: {self.ocop_category_id} → {self.category_id}"
+
+
+class Listing(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ đưa lên")
+        LIVE = "live", _("Đang bán")
+        ERROR = "error", _("Lỗi")
+        DELISTED = "delisted", _("Đã gỡ")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="listings")
+    sku = models.CharField(_("SKU"), max_length=64)
+    product = models.ForeignKey(
+        "catalogue.ProductPage", on_delete=models.CASCADE, related_name="listings"
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    external_item_id = models.CharField(max_length=64, blank=True)
+    external_sku_id = models.CharField(max_length=64, blank=True)
+    url = models.URLField(blank=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True)
+    pushed_price = models.PositiveBigIntegerField(null=True, blank=True)
+    pushed_stock = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    create_attempted = models.BooleanField(default=False)  # look up before creating again
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tin đăng trên sàn")
+        verbose_name_plural = _("tin đăng trên sàn")
+        constraints = [models.UniqueConstraint(fields=["channel", "sku"], name="listing_unique")]
+        indexes = [models.Index(fields=["channel", "product"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel.slug}:{self.sku} ({self.state})"
+
+
+class ImageUpload(models.Model):
+    """An image uploaded to a channel once and reused while its file is unchanged."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    file_hash = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "image", "file_hash"], name="image_upload_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.image_id} → {self.external_id}"
+
+
+class SyncRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
+        OK = "ok", _("Thành công")
+        PARTIAL = "partial", _("Có lỗi một phần")
+        FAILED = "failed", _("Thất bại")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(max_length=16)  # "pass" | "reconcile" | "dry-run"
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("lượt đồng bộ")
+        verbose_name_plural = _("lượt đồng bộ")
+
+    def __str__(self) -> str:
+        return f"{self.channel.slug} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class MarketplaceOrder(models.Model):
+    """An order taken on a marketplace, with where its units are in our stock."""
+
+    class StockState(models.TextChoices):
+        RESERVED = "reserved", _("Đang giữ")
+        COMMITTED = "committed", _("Đã xuất kho")
+        RELEASED = "released", _("Đã trả lại kho")
+        UNMATCHED = "unmatched", _("Không khớp SKU")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="orders")
+    external_id = models.CharField(_("mã đơn trên sàn"), max_length=64)
+    state = models.CharField(_("trạng thái"), max_length=16)
+    stock_state = models.CharField(max_length=10, choices=StockState.choices)
+    lines = models.JSONField(default=list)  # [[sku, quantity]]
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("đơn từ sàn")
+        verbose_name_plural = _("đơn từ sàn")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="mp_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel.slug}:{self.external_id}"

@@ -1,0 +1,33 @@
+"""The adapter for a channel, built from its kind, base URL and decrypted secrets."""
+
+from connectors.base import Adapter
+from connectors.models import Channel
+
+SECRET_KEYS = {
+    Channel.Kind.SHOPEE: ("partner_id", "partner_key", "shop_id", "access_token", "refresh_token"),
+    Channel.Kind.LAZADA: ("app_key", "app_secret", "access_token", "refresh_token"),
+}
+
+
+def adapter_for(channel: Channel) -> Adapter:
+    secrets = channel.get_secrets()
+    if channel.kind == Channel.Kind.SHOPEE:
+        from connectors.shopee.adapter import ShopeeAdapter
+
+        return ShopeeAdapter(
+            channel.base_url,
+            partner_id=secrets["partner_id"],
+            partner_key=secrets["partner_key"],
+            shop_id=secrets["shop_id"],
+            access_token=secrets.get("access_token", ""),
+        )
+    if channel.kind == Channel.Kind.LAZADA:
+        from connectors.lazada.adapter import LazadaAdapter
+
+        return LazadaAdapter(
+            channel.base_url,
+            app_key=secrets["app_key"],
+            app_secret=secrets["app_secret"],
+            access_token=secrets.get("access_token", ""),
+        )
+    raise ValueError(f"Unknown channel kind {channel.kind}")
