@@ -29,6 +29,8 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -174,6 +176,10 @@ class Sandbox:
         if parts == ["_sandbox", "orders"] and request.method == "POST":
             return Response(200, {"order_id": self.create_order(request.json()["lines"])})
         if len(parts) == 4 and parts[:2] == ["_sandbox", "orders"] and request.method == "POST":
+            if parts[3] not in ("shipped", "cancelled"):
+                return Response(400, {"error": "state must be shipped or cancelled"})
+            if parts[2] not in self.state.data["orders"]:
+                return Response(404, {"error": "no such order"})
             self.set_order_state(parts[2], parts[3])
             return Response(200, {"ok": True})
         if parts == ["_sandbox", "reset"] and request.method == "POST":
@@ -223,6 +229,7 @@ class Sandbox:
 def make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms ACK wait
 
         def _serve(self) -> None:
             url = urlsplit(self.path)
@@ -262,3 +269,17 @@ def serve(sandbox: Sandbox, port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(sandbox))
     server.daemon_threads = True
     return server
+
+
+@contextmanager
+def running(sandbox: Sandbox) -> Iterator[str]:
+    """Serve `sandbox` from a thread of this process; yields its base URL."""
+    server = serve(sandbox, 0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -169,5 +169,7 @@ LOGGING = {
         # One line per page action and per task run is noise for an operator.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # urllib3 logs full URLs at DEBUG: marketplace tokens and signatures ride in them.
+        "urllib3": {"level": "INFO"},
     },
 }
