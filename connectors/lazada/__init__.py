@@ -1,0 +1,1 @@
+"""Lazada Open Platform (Lazop) connector: signing, HTTP client, adapter and sandbox."""

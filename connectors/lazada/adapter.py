@@ -1,0 +1,297 @@
+"""The Lazada side of the sync engine's `Adapter` protocol.
+
+Lazada has no product-level key of ours: an item is found through its SellerSkus. Price
+and stock go through `/product/price_quantity/update`, which takes SKUs of different
+items in one call (at most `BATCH_LIMIT`), so a whole shop's stock needs few calls.
+"""
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from xml.sax.saxutils import escape
+
+import requests
+
+from connectors.base import (
+    ListingPayload,
+    MarketplaceError,
+    PermanentError,
+    RemoteItem,
+    RemoteOrder,
+    RemoteOrderLine,
+    RemoteSku,
+    SkuChange,
+    SkuOutcome,
+    Tokens,
+)
+from connectors.lazada.client import DetailedError, LazadaClient
+
+BATCH_LIMIT = 50  # SKUs per price_quantity call (documented maximum; 20 recommended)
+PRODUCTS_PAGE = 50  # /products/get `limit` maximum
+SKU_FILTER_LIMIT = 100  # /products/get `sku_seller_list` maximum
+ORDERS_PAGE = 100  # /orders/get `limit` maximum
+ORDER_ITEMS_LIMIT = 50  # /orders/items/get `order_ids` maximum
+FIRST_LOOKBACK = timedelta(days=15)
+DEFAULT_PACKAGE_CM = "10"
+PACKAGE_SIDES = ("length", "width", "height")
+LAZADA_TIME = "%Y-%m-%d %H:%M:%S %z"  # e.g. "2025-03-01 09:30:00 +0700"
+
+# Order item status → our order state. Anything unknown holds the stock ("open"): a
+# wrong hold is corrected by the next change, a wrong release can oversell.
+ORDER_STATES = {
+    "unpaid": "open",
+    "pending": "open",
+    "packed": "open",
+    "ready_to_ship": "open",
+    "shipped": "shipped",
+    "delivered": "shipped",
+    "canceled": "cancelled",
+    "returned": "cancelled",
+    "failed": "cancelled",
+}
+
+
+class LazadaAdapter:
+    kind = "lazada"
+
+    def __init__(
+        self,
+        base_url: str,
+        app_key: str,
+        app_secret: str,
+        access_token: str,
+        timeout: float = 10,
+        session: requests.Session | None = None,
+    ):
+        self.client = LazadaClient(base_url, app_key, app_secret, access_token, timeout, session)
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        """A new token pair, used by this adapter from now on. Lazada's refresh token may
+        rotate, so keep the one returned."""
+        answer = self.client.call(
+            "/auth/token/refresh", {"refresh_token": refresh_token}, with_token=False
+        )
+        self.client.access_token = answer["access_token"]
+        return Tokens(
+            access_token=answer["access_token"],
+            refresh_token=answer.get("refresh_token") or refresh_token,
+            expires_at=time.time() + float(answer.get("expires_in", 0)),
+        )
+
+    def upload_image(self, data: bytes, filename: str) -> str:
+        """Products may only show images hosted by Lazada: the URL returned here."""
+        answer = self.client.call("/image/upload", method="POST", files={"image": (filename, data)})
+        return answer["data"]["image"]["url"]
+
+    def find_item(self, product_code: str, seller_skus: list[str]) -> RemoteItem | None:
+        wanted = set(seller_skus)
+        for start in range(0, len(seller_skus), SKU_FILTER_LIMIT):
+            chunk = seller_skus[start : start + SKU_FILTER_LIMIT]
+            params = {"filter": "all", "limit": str(PRODUCTS_PAGE), "offset": "0"}
+            answer = self.client.call("/products/get", {**params, "sku_seller_list": _json(chunk)})
+            for product in answer["data"].get("products") or []:
+                item = _remote_item(product)
+                if wanted & {sku.seller_sku for sku in item.skus}:
+                    return item
+        return None
+
+    def create_item(self, payload: ListingPayload) -> RemoteItem:
+        product = _product(payload, None)
+        answer = self.client.call("/product/create", {"payload": _request(product)}, method="POST")
+        data = answer["data"]
+        skus = [RemoteSku(s["seller_sku"], str(s["sku_id"])) for s in data.get("sku_list") or []]
+        return RemoteItem(str(data["item_id"]), skus, status=str(data.get("item_status", "")))
+
+    def update_item(self, item: RemoteItem, payload: ListingPayload) -> None:
+        """Content, packages and new SKUs; price and stock of existing SKUs are left to
+        `update_prices`/`update_stock`, as Lazada advises."""
+        product = _product(payload, item)
+        self.client.call("/product/update", {"payload": _request(product)}, method="POST")
+
+    def update_prices(self, changes: list[SkuChange]) -> list[SkuOutcome]:
+        return self._price_quantity(changes, "Price")
+
+    def update_stock(self, changes: list[SkuChange]) -> list[SkuOutcome]:
+        """Absolute quantities (Lazada's total stock of the dropshipping warehouse)."""
+        return self._price_quantity(changes, "Quantity")
+
+    def delist(self, item: RemoteItem) -> None:
+        body = f"<Request><Product><ItemId>{escape(item.external_id)}</ItemId></Product></Request>"
+        self.client.call("/product/deactivate", {"apiRequestBody": body}, method="POST")
+
+    def items(self) -> Iterator[RemoteItem]:
+        offset = 0
+        while True:
+            params = {"filter": "all", "limit": str(PRODUCTS_PAGE), "offset": str(offset)}
+            data = self.client.call("/products/get", params)["data"]
+            products = data.get("products") or []
+            yield from (_remote_item(product) for product in products)
+            offset += len(products)
+            if len(products) < PRODUCTS_PAGE or offset >= int(data.get("total_products", 0)):
+                return
+
+    def orders_since(self, cursor: str) -> tuple[list[RemoteOrder], str]:
+        """Orders updated at or after `cursor` (ISO 8601). The new cursor is the latest
+        `updated_at` seen, so the last order comes again next time: at least once."""
+        since = cursor or (datetime.now(UTC) - FIRST_LOOKBACK).isoformat(timespec="seconds")
+        orders = self._orders(since)
+        items = self._order_items([str(order["order_id"]) for order in orders])
+        result, latest = [], None
+        for order in orders:
+            updated = datetime.strptime(order["updated_at"], LAZADA_TIME)
+            latest = max(latest, updated) if latest else updated
+            result.append(_remote_order(order, items.get(str(order["order_id"]), []), updated))
+        return result, latest.isoformat() if latest else since
+
+    # Calls
+
+    def _price_quantity(self, changes: list[SkuChange], field: str) -> list[SkuOutcome]:
+        """One call per `BATCH_LIMIT` SKUs; a call-level error is every SKU's outcome."""
+        outcomes = []
+        for start in range(0, len(changes), BATCH_LIMIT):
+            batch = changes[start : start + BATCH_LIMIT]
+            skus = "".join(
+                f"<Sku><ItemId>{escape(c.item_id)}</ItemId><SkuId>{escape(c.sku_id)}</SkuId>"
+                f"<SellerSku>{escape(c.seller_sku)}</SellerSku><{field}>{c.value}</{field}></Sku>"
+                for c in batch
+            )
+            body = f"<Request><Product><Skus>{skus}</Skus></Product></Request>"
+            try:
+                self.client.call("/product/price_quantity/update", {"payload": body}, method="POST")
+            except DetailedError as exc:
+                outcomes += _per_sku(batch, exc)
+            except MarketplaceError as exc:
+                outcomes += [SkuOutcome(c.seller_sku, exc) for c in batch]
+            else:
+                outcomes += [SkuOutcome(c.seller_sku) for c in batch]
+        return outcomes
+
+    def _orders(self, since: str) -> list[dict[str, Any]]:
+        orders: list[dict[str, Any]] = []
+        while True:
+            params = {
+                "update_after": since,
+                "sort_by": "updated_at",
+                "sort_direction": "ASC",
+                "limit": str(ORDERS_PAGE),
+                "offset": str(len(orders)),
+            }
+            data = self.client.call("/orders/get", params)["data"]
+            page = data.get("orders") or []
+            orders += page
+            if len(page) < ORDERS_PAGE or len(orders) >= int(data.get("countTotal", 0)):
+                return orders
+
+    def _order_items(self, order_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        items: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(order_ids), ORDER_ITEMS_LIMIT):
+            chunk = [int(i) for i in order_ids[start : start + ORDER_ITEMS_LIMIT]]
+            answer = self.client.call("/orders/items/get", {"order_ids": _json(chunk)})
+            for order in answer["data"] or []:
+                items[str(order["order_id"])] = order.get("order_items") or []
+        return items
+
+
+# Payloads and answers
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _request(product: dict[str, Any]) -> str:
+    return _json({"Request": {"Product": product}})
+
+
+def _product(payload: ListingPayload, item: RemoteItem | None) -> dict[str, Any]:
+    """The `Product` of a create (item None) or an update. Package sizes come from the
+    attributes `package_length/width/height` (cm) or default to 10 cm."""
+    attributes = dict(payload.attributes)
+    package = {
+        f"package_{side}": attributes.pop(f"package_{side}", DEFAULT_PACKAGE_CM)
+        for side in PACKAGE_SIDES
+    }
+    brand = attributes.pop("brand", "No Brand")
+    known = {sku.seller_sku: sku.external_id for sku in item.skus} if item else {}
+    skus = []
+    for sku in payload.skus:
+        entry: dict[str, Any] = {
+            "SellerSku": sku.seller_sku,
+            "package_weight": f"{sku.weight_grams / 1000:g}",
+            **package,
+            "saleProp": {"variant": sku.name},
+        }
+        if sku.seller_sku in known:
+            entry["SkuId"] = known[sku.seller_sku]
+        else:
+            entry |= {"price": str(sku.price), "quantity": str(sku.stock)}
+        skus.append(entry)
+    product: dict[str, Any] = {
+        "PrimaryCategory": payload.category_id,
+        "Images": {"Image": list(payload.image_ids)},
+        "Attributes": {
+            **attributes,
+            "name": payload.title,
+            "description": payload.description,
+            "brand": brand,
+        },
+        "Skus": {"Sku": skus},
+    }
+    if item:
+        product = {"ItemId": item.external_id, **product}
+    return product
+
+
+def _per_sku(batch: list[SkuChange], error: DetailedError) -> list[SkuOutcome]:
+    """SKUs named in `detail` failed with their own message; the others went through.
+    A detail naming no SKU leaves no way to tell, so it fails the whole batch."""
+    failed: dict[str, PermanentError] = {}
+    for entry in error.detail:
+        seller_sku = str(entry.get("seller_sku") or "")
+        if not seller_sku:
+            return [SkuOutcome(c.seller_sku, error) for c in batch]
+        failed[seller_sku] = PermanentError(str(entry.get("message") or error.message), error.code)
+    return [SkuOutcome(c.seller_sku, failed.get(c.seller_sku)) for c in batch]
+
+
+def _remote_item(product: dict[str, Any]) -> RemoteItem:
+    skus = product.get("skus") or []
+    return RemoteItem(
+        external_id=str(product["item_id"]),
+        skus=[
+            RemoteSku(
+                seller_sku=sku["SellerSku"],
+                external_id=str(sku["SkuId"]),
+                price=round(float(sku["price"])) if sku.get("price") is not None else None,
+                stock=int(sku["quantity"]) if sku.get("quantity") is not None else None,
+            )
+            for sku in skus
+        ],
+        url=str(skus[0].get("Url", "")) if skus else "",
+        status=str(product.get("status", "")),
+    )
+
+
+def _remote_order(
+    order: dict[str, Any], items: list[dict[str, Any]], updated: datetime
+) -> RemoteOrder:
+    """One line per SKU. Lazada has one order item per unit, each with its own status:
+    the order is open while any unit is, and cancelled units leave an order that is not."""
+    item_states = [ORDER_STATES.get(item.get("status", ""), "open") for item in items]
+    states = item_states or [ORDER_STATES.get(s, "open") for s in order.get("statuses") or []]
+    state = next((s for s in ("open", "shipped") if s in states), "cancelled")
+    counted = [
+        item
+        for item, item_state in zip(items, item_states, strict=True)
+        if state == "cancelled" or item_state != "cancelled"
+    ]
+    quantities = Counter(str(item["sku"]) for item in counted)
+    return RemoteOrder(
+        external_id=str(order["order_id"]),
+        state=state,
+        lines=[RemoteOrderLine(sku, qty) for sku, qty in quantities.items()],
+        updated_at=updated.timestamp(),
+    )
