@@ -48,6 +48,11 @@ class ChannelBusy(Exception):
     """Another pass of this channel is running (here or on another machine)."""
 
 
+class NeedsReauthorisation(Exception):
+    """The token was refused even after a refresh: the seller must authorise again. Not
+    a MarketplaceError, so no single operation swallows it: the pass stops."""
+
+
 @dataclass
 class Report:
     counts: Counter = field(default_factory=Counter)
@@ -124,9 +129,10 @@ class Caller:
             self.calls += 1
             try:
                 return getattr(self.adapter, method)(*args)
-            except AuthError:
+            except AuthError as error:
                 if self.refreshed:
-                    raise
+                    Channel.objects.filter(pk=self.channel.pk).update(needs_reauth=True)
+                    raise NeedsReauthorisation(error.message) from None
                 self.refreshed = True
                 self.refresh()
             except TransientError as error:
@@ -256,19 +262,27 @@ class Pass:
         self.report.counts["create"] += 1
 
     def _bind(self, item: Desired, rows: dict[str, Listing], remote: RemoteItem, pushed: bool):
+        """Record the marketplace's ids. A SKU the item does not carry yet (a create
+        whose variations failed half-way) stays pending with no fingerprint, so the
+        content step completes it."""
         by_sku: dict[str, RemoteSku] = {s.seller_sku: s for s in remote.skus}
         fingerprint = item.content_fingerprint()
         for sku in item.skus:
             row = rows[sku.seller_sku]
             remote_sku = by_sku.get(sku.seller_sku)
-            row.external_item_id = remote.external_id
-            row.external_sku_id = remote_sku.external_id if remote_sku else ""
-            row.url = remote.url
-            row.state = Listing.State.LIVE
+            row.external_item_id, row.url = remote.external_id, remote.url
             row.last_error = ""
-            if pushed:
-                row.content_fingerprint = fingerprint
-                row.pushed_price, row.pushed_stock = sku.price, sku.stock
+            if remote_sku is None:
+                row.external_sku_id, row.state, row.content_fingerprint = (
+                    "",
+                    Listing.State.PENDING,
+                    "",
+                )
+            else:
+                row.external_sku_id, row.state = remote_sku.external_id, Listing.State.LIVE
+                if pushed:
+                    row.content_fingerprint = fingerprint
+                    row.pushed_price, row.pushed_stock = sku.price, sku.stock
             row.save()
 
     def _update(self, item, rows, prices, stocks) -> None:
@@ -289,16 +303,33 @@ class Pass:
                 stocks.append((row, SkuChange(*ids, value=sku.stock)))
 
     def _update_content(self, item: Desired, rows: dict[str, Listing], fingerprint: str):
-        first = next(row for row in rows.values() if row.external_item_id)
-        remote = RemoteItem(first.external_item_id)
+        item_id = next(row.external_item_id for row in rows.values() if row.external_item_id)
+
+        def learn_ids() -> None:
+            """SKUs without a marketplace id (a half-finished create, a new variant):
+            ask the marketplace what the item carries now."""
+            if any(not row.external_sku_id for row in rows.values()):
+                remote = self.caller(
+                    "find_item", item.product.product_code, [s.seller_sku for s in item.skus]
+                )
+                if remote is not None:
+                    self._bind(item, rows, remote, pushed=False)
+
         try:
-            self.caller("update_item", remote, self._payload(item))
+            learn_ids()
+            known = [RemoteSku(row.sku, row.external_sku_id) for row in rows.values()]
+            self.caller("update_item", RemoteItem(item_id, known), self._payload(item))
+            learn_ids()
         except MarketplaceError as error:
             self._fail(rows.values(), error, keep_state=True)
             return
-        Listing.objects.filter(pk__in=[r.pk for r in rows.values()]).update(
+        done = [row.pk for row in rows.values() if row.external_sku_id]
+        Listing.objects.filter(pk__in=done).update(
             content_fingerprint=fingerprint, state=Listing.State.LIVE, last_error=""
         )
+        for row in rows.values():
+            if row.pk in done:
+                row.content_fingerprint = fingerprint
 
     def _delist(self, item: Desired, rows: dict[str, Listing]) -> None:
         live = [
@@ -364,9 +395,11 @@ def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
         secrets = channel.get_secrets()
         try:
             tokens = adapter.refresh(secrets.get("refresh_token", ""))
-        except MarketplaceError:
+        except MarketplaceError as error:
             Channel.objects.filter(pk=channel.pk).update(needs_reauth=True)
-            raise AuthError("Token hết hạn và không làm mới được: cần cấp quyền lại.") from None
+            raise NeedsReauthorisation(
+                f"Token hết hạn và không làm mới được ({error.message}): cần cấp quyền lại."
+            ) from None
         secrets.update(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
         channel.set_secrets(secrets)
         channel.token_expires_at = datetime.datetime.fromtimestamp(
@@ -374,7 +407,6 @@ def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
         )
         channel.needs_reauth = False
         channel.save(update_fields=["secrets", "token_expires_at", "needs_reauth"])
-        adapter.access_token = tokens.access_token  # type: ignore[attr-defined]
 
     return refresh
 
@@ -401,9 +433,9 @@ def run_pass(
         report = Pass(channel, adapter, caller, dry_run=dry_run, progress=progress).run()
         report.counts["calls"] = caller.calls
         run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
-    except MarketplaceError as error:
+    except (MarketplaceError, NeedsReauthorisation) as error:
         report = Report()
-        report.error(channel.slug, error.message)
+        report.error(channel.slug, str(error))
         run.status = SyncRun.Status.FAILED
     except BaseException:
         SyncRun.objects.filter(pk=run.pk).update(

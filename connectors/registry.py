@@ -16,9 +16,9 @@ def adapter_for(channel: Channel) -> Adapter:
 
         return ShopeeAdapter(
             channel.base_url,
-            partner_id=secrets["partner_id"],
+            partner_id=int(secrets["partner_id"]),
             partner_key=secrets["partner_key"],
-            shop_id=secrets["shop_id"],
+            shop_id=int(secrets["shop_id"]),
             access_token=secrets.get("access_token", ""),
         )
     if channel.kind == Channel.Kind.LAZADA:

@@ -141,7 +141,7 @@ class ShopeeAdapter:
             "/api/v2/product/update_item",
             {"item_id": int(item.external_id), **self._item_fields(payload)},
         )
-        if all(sku.external_id == "0" for sku in item.skus):
+        if not any(sku.external_id not in ("", "0") for sku in item.skus):
             # A create whose variations failed; find_item then tells the new model ids.
             self._init_variations(item.external_id, payload.skus)
 

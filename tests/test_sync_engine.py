@@ -1,0 +1,237 @@
+"""The sync engine against the Shopee and Lazada sandboxes over real HTTP, with the demo
+catalogue: first pass lists what is eligible, a pass with no change writes nothing, a
+stock or price change sends only that, marketplace orders move our stock, and with 30 %
+injected failures repeated passes converge with no duplicate listing."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from catalogue import stock
+from catalogue.models import ProductPage
+from connectors.engine import ChannelBusy, acquire, release, run_pass
+from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
+from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder
+from connectors.registry import adapter_for
+from connectors.sandbox.server import Faults, running
+from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
+
+pytestmark = pytest.mark.slow
+
+
+def no_sleep(seconds: float) -> None:
+    """Backoff and rate-limit waits are skipped in tests (the sandbox has no real
+    clock to wait for); the engine's retry counts still apply."""
+
+
+class Market:
+    def __init__(self, kind: str, sandbox, url: str):
+        self.kind, self.sandbox, self.url = kind, sandbox, url
+
+    def items(self) -> list[dict]:
+        with self.sandbox.state.lock:
+            return [dict(item) for item in self.sandbox.state.data["items"].values()]
+
+    def live_skus(self) -> dict[str, dict]:
+        return {
+            sku["seller_sku"]: sku
+            for item in self.items()
+            if item.get("status") in ("NORMAL", "active", "live", "Active")
+            for sku in item["skus"]
+        }
+
+    def writes(self) -> int:
+        return sum(n for path, n in self.sandbox.calls.items() if "get" not in path)
+
+
+@pytest.fixture(params=["shopee", "lazada"])
+def market(request, tmp_path):
+    if request.param == "shopee":
+        sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
+    else:
+        sandbox = LazadaSandbox(state_file=tmp_path / "lazada.json")
+    with running(sandbox) as url:
+        yield Market(request.param, sandbox, url)
+
+
+def make_channel(market: Market, **fields) -> Channel:
+    tokens = market.sandbox.issue_tokens()
+    if market.kind == "shopee":
+        channel = Channel(kind="shopee", base_url=market.url, name="Shopee", slug="shopee")
+        secrets = {
+            "partner_id": str(PARTNER_ID),
+            "partner_key": PARTNER_KEY,
+            "shop_id": str(SHOP_ID),
+        }
+    else:
+        channel = Channel(
+            kind="lazada", base_url=market.url + "/rest", name="Lazada", slug="lazada"
+        )
+        secrets = {"app_key": DEFAULT_APP_KEY, "app_secret": DEFAULT_APP_SECRET}
+    channel.set_secrets(
+        {
+            **secrets,
+            "access_token": tokens["access_token"],
+            "refresh_token": tokens["refresh_token"],
+        }
+    )
+    for key, value in fields.items():
+        setattr(channel, key, value)
+    channel.save()
+    categories = set(ProductPage.objects.values_list("ocop_category_id", flat=True))
+    for category_id in categories:
+        CategoryMapping.objects.create(
+            channel=channel,
+            ocop_category_id=category_id,
+            category_id="100001",
+            attributes={"brand": "No brand"},
+        )
+    return channel
+
+
+def sync(channel: Channel):
+    channel.refresh_from_db()
+    return run_pass(channel, adapter_for(channel), sleep=no_sleep)
+
+
+def eligible_skus() -> dict[str, int]:
+    """SKU → available, for live products with a valid certificate (the channel rule)."""
+    today = timezone.localdate()
+    products = ProductPage.objects.live().public().prefetch_related("variants", "certificates")
+    skus = [
+        v.sku
+        for p in products
+        if not p.is_service and p.valid_certificate(today)
+        for v in p.variants.all()
+    ]
+    return {sku: item.available for sku, item in stock.levels(skus).items()}
+
+
+@pytest.fixture
+def demo(demo_catalogue, db):
+    return eligible_skus()
+
+
+def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(market, demo):
+    channel = make_channel(market, price_markup_percent=10, stock_buffer=1)
+    run = sync(channel)
+    assert run.status == "ok", run.errors
+    live = market.live_skus()
+    assert set(live) == set(demo)  # expired certificates and tourism are not listed
+    sku, available = next(iter(demo.items()))
+    assert live[sku]["stock"] == max(0, available - 1)
+    assert Listing.objects.filter(channel=channel, state="live").count() == len(demo)
+
+    writes = market.writes()
+    again = sync(channel)
+    assert again.status == "ok"
+    assert market.writes() == writes  # nothing changed: zero write calls
+    assert again.counts.get("stock", 0) == again.counts.get("price", 0) == 0
+
+
+def test_changes_send_only_what_changed(market, demo):
+    channel = make_channel(market, price_markup_percent=10)
+    sync(channel)
+    sku = next(iter(demo))
+    stock.set_on_hand(sku, stock.get(sku).reserved + 3)
+    before = dict(market.sandbox.calls)
+    run = sync(channel)
+    sent = {p: n - before.get(p, 0) for p, n in market.sandbox.calls.items() if "get" not in p}
+    assert {p: n for p, n in sent.items() if n} == {
+        "shopee": {"/api/v2/product/update_stock": 1},
+        "lazada": {"/rest/product/price_quantity/update": 1},
+    }[market.kind]
+    assert run.counts["stock"] == 1
+    assert market.live_skus()[sku]["stock"] == 3
+
+    variant = ProductPage.objects.get(variants__sku=sku).variants.get(sku=sku)
+    variant.price = 123_400
+    variant.save()
+    sync(channel)
+    assert market.live_skus()[sku]["price"] == 136_000  # +10 %, rounded up to 1.000 ₫
+
+
+def test_unpublished_product_is_delisted_and_unmapped_is_reported(market, demo):
+    channel = make_channel(market)
+    sync(channel)
+    product = ProductPage.objects.get(variants__sku=next(iter(demo)))
+    product.unpublish()
+    CategoryMapping.objects.filter(channel=channel).delete()
+    run = sync(channel)
+    rows = Listing.objects.filter(channel=channel, product=product)
+    assert set(rows.values_list("state", flat=True)) == {"delisted"}
+    assert not set(market.live_skus()) & set(rows.values_list("sku", flat=True))
+    assert run.counts["unmapped"] > 0
+    assert any("Chưa ánh xạ" in error for error in run.errors)
+
+
+def test_marketplace_orders_move_our_stock_and_the_other_channel_follows(market, demo):
+    channel = make_channel(market)
+    sync(channel)
+    sku = next(s for s, available in demo.items() if available >= 3)
+    before = stock.get(sku)
+    order_id = market.sandbox.create_order([{"seller_sku": sku, "quantity": 2}])
+    sync(channel)
+    after = stock.get(sku)
+    assert after.reserved == before.reserved + 2
+    assert market.live_skus()[sku]["stock"] == after.available  # pushed back as absolute
+    assert MarketplaceOrder.objects.get(channel=channel).stock_state == "reserved"
+
+    market.sandbox.set_order_state(order_id, "cancelled")
+    sync(channel)
+    assert stock.get(sku).reserved == before.reserved
+    assert MarketplaceOrder.objects.get(channel=channel).stock_state == "released"
+    sync(channel)  # the same order seen again changes nothing
+    assert stock.get(sku).reserved == before.reserved
+
+
+def test_thirty_percent_failures_converge_without_duplicates(market, demo):
+    channel = make_channel(market)
+    market.sandbox.faults = Faults(error_rate=0.3, lost_create_rate=0.3, seed=4)
+    market.sandbox.random.seed(4)
+    for _ in range(12):
+        sync(channel)
+        if len(market.live_skus()) == len(demo):
+            break
+    sku = next(iter(demo))
+    stock.set_on_hand(sku, stock.get(sku).reserved + 7)
+    for _ in range(12):
+        run = sync(channel)
+        if run.status == "ok" and market.live_skus().get(sku, {}).get("stock") == 7:
+            break
+    market.sandbox.faults = Faults()
+    assert sync(channel).status == "ok"
+    live = market.live_skus()
+    assert set(live) == set(demo)
+    seller_skus = [s["seller_sku"] for item in market.items() for s in item["skus"]]
+    assert len(seller_skus) == len(set(seller_skus))  # no duplicate listing
+    levels = stock.levels(list(demo))
+    assert all(live[s]["stock"] == levels[s].available for s in demo)
+
+
+def test_expired_token_is_refreshed_and_a_dead_refresh_asks_for_reauthorisation(market, demo):
+    channel = make_channel(market, token_expires_at=timezone.now() - datetime.timedelta(hours=1))
+    old = channel.get_secrets()["access_token"]
+    assert sync(channel).status == "ok"
+    channel.refresh_from_db()
+    assert channel.get_secrets()["access_token"] != old
+    assert channel.token_expires_at > timezone.now()
+
+    secrets = channel.get_secrets()
+    channel.set_secrets({**secrets, "access_token": "revoked", "refresh_token": "revoked"})
+    channel.save()
+    run = sync(channel)
+    channel.refresh_from_db()
+    assert run.status == "failed" and channel.needs_reauth
+
+
+def test_one_pass_per_channel_at_a_time(market, db):
+    channel = make_channel(market)
+    owner = acquire(channel)
+    with pytest.raises(ChannelBusy):
+        run_pass(channel, adapter_for(channel), sleep=no_sleep)
+    release(channel, owner)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    acquire(channel)
+    assert acquire(channel, now=later)  # a lease left by a killed pass runs out
