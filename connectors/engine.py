@@ -166,6 +166,7 @@ class Pass:
     adapter: Adapter
     caller: Caller
     dry_run: bool = False
+    reconcile: bool = False
     report: Report = field(default_factory=Report)
     progress: Callable[[str], None] = lambda line: None
 
@@ -173,6 +174,9 @@ class Pass:
         self.progress("orders")
         if not self.dry_run:
             pull_orders(self.channel, self.caller, self.report)
+        if self.reconcile and not self.dry_run:
+            self.progress("reconcile")
+            self._reconcile()
         self.progress("plan")
         desired = desired_products(self.channel)
         listings: dict[int, dict[str, Listing]] = {}
@@ -195,6 +199,33 @@ class Pass:
         self.progress("stock")
         self._push("update_stock", stocks, "pushed_stock", "stock")
         return self.report
+
+    def _reconcile(self) -> None:
+        """Read what the marketplace shows and forget what we believe we pushed wherever
+        it differs (someone edited it on the marketplace, or an item was deleted there),
+        so this pass pushes it again."""
+        remote: dict[str, tuple[str, RemoteSku]] = {}
+        for item in self.caller("items"):
+            for sku in item.skus:
+                remote[sku.seller_sku] = (item.external_id, sku)
+        for row in Listing.objects.filter(channel=self.channel).exclude(external_item_id=""):
+            seen = remote.get(row.sku)
+            if seen is None or seen[0] != row.external_item_id:
+                if row.state != Listing.State.DELISTED:
+                    self.report.counts["reconcile_missing"] += 1
+                    row.external_item_id = row.external_sku_id = row.content_fingerprint = ""
+                    row.create_attempted, row.state = True, Listing.State.PENDING
+                    row.save()
+                continue
+            _, sku = seen
+            drift = {}
+            if sku.stock is not None and sku.stock != row.pushed_stock:
+                drift["pushed_stock"] = None
+            if sku.price is not None and sku.price != row.pushed_price:
+                drift["pushed_price"] = None
+            if drift:
+                self.report.counts["reconcile_drift"] += 1
+                Listing.objects.filter(pk=row.pk).update(**drift)
 
     # creates and content
 
@@ -416,12 +447,15 @@ def run_pass(
     adapter: Adapter,
     *,
     dry_run: bool = False,
+    reconcile: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] = lambda line: None,
 ) -> SyncRun:
-    """One pass under the channel's lease, recorded as a SyncRun."""
+    """One pass under the channel's lease, recorded as a SyncRun. `reconcile` first reads
+    the marketplace's listings to catch changes made there (a slower, periodic pass)."""
     owner = acquire(channel)
-    run = SyncRun.objects.create(channel=channel, kind="dry-run" if dry_run else "pass")
+    kind = "dry-run" if dry_run else "reconcile" if reconcile else "pass"
+    run = SyncRun.objects.create(channel=channel, kind=kind)
     try:
         caller = Caller(channel, adapter, refresher(channel, adapter), sleep=sleep)
         if (
@@ -430,7 +464,9 @@ def run_pass(
             and (channel.token_expires_at < timezone.now() + REFRESH_AHEAD)
         ):
             caller.refresh()
-        report = Pass(channel, adapter, caller, dry_run=dry_run, progress=progress).run()
+        report = Pass(
+            channel, adapter, caller, dry_run=dry_run, reconcile=reconcile, progress=progress
+        ).run()
         report.counts["calls"] = caller.calls
         run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
     except (MarketplaceError, NeedsReauthorisation) as error:

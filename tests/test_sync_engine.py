@@ -235,3 +235,29 @@ def test_one_pass_per_channel_at_a_time(market, db):
     later = timezone.now() + datetime.timedelta(hours=1)
     acquire(channel)
     assert acquire(channel, now=later)  # a lease left by a killed pass runs out
+
+
+def test_reconcile_pass_undoes_edits_made_on_the_marketplace(market, demo):
+    channel = make_channel(market)
+    sync(channel)
+    sku = next(iter(demo))
+    other = next(s for s in demo if s.rsplit("-", 1)[0] != sku.rsplit("-", 1)[0])
+    with market.sandbox.state.lock:
+        items = market.sandbox.state.data["items"]
+        for item in items.values():
+            for remote in item["skus"]:
+                if remote["seller_sku"] == sku:
+                    remote["stock"] = 999  # a seller typed it on the marketplace
+        gone = next(
+            k for k, item in items.items() if other in {s["seller_sku"] for s in item["skus"]}
+        )
+        del items[gone]  # and deleted another item there
+    assert sync(channel).counts.get("stock", 0) == 0  # a fast pass trusts its records
+
+    channel.refresh_from_db()
+    run = run_pass(channel, adapter_for(channel), reconcile=True, sleep=no_sleep)
+    assert run.status == "ok", run.errors
+    assert run.counts["reconcile_drift"] >= 1 and run.counts["reconcile_missing"] >= 1
+    live = market.live_skus()
+    assert live[sku]["stock"] == stock.get(sku).available
+    assert other in live  # listed again

@@ -1,0 +1,88 @@
+"""The channel form of the "Kênh bán" admin: the channel's settings plus one password
+field per secret of its kind. A secret is never sent back to the browser, only its
+mask as a placeholder; an empty field keeps the stored value, a typed one replaces it."""
+
+from functools import partial
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from connectors import crypto
+from connectors.models import Channel
+from connectors.registry import SECRET_KEYS
+
+# Tokens come from the marketplace's authorisation; every other secret signs the calls.
+TOKEN_KEYS = frozenset({"access_token", "refresh_token"})
+PREFIX = "secret_"
+
+
+def _keys_for_form(channel: Channel) -> dict[str, str]:
+    """{key: label}: the channel's own keys, or on a new channel every kind's keys labelled
+    with the kinds that use them (the kind chosen on submit decides which are kept)."""
+    if channel.pk:
+        return {key: key for key in SECRET_KEYS[channel.kind]}
+    kinds: dict[str, list[str]] = {}
+    for kind, keys in SECRET_KEYS.items():
+        for key in keys:
+            kinds.setdefault(key, []).append(Channel.Kind(kind).label)
+    return {key: f"{key} ({', '.join(labels)})" for key, labels in kinds.items()}
+
+
+class ChannelForm(WagtailAdminModelForm):
+    class Meta:
+        model = Channel
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "enabled",
+            "base_url",
+            "producers",
+            "requires_certificate",
+            "price_markup_percent",
+            "stock_buffer",
+            "stock_interval_minutes",
+        ]
+        widgets = {"producers": forms.CheckboxSelectMultiple}
+        # Marketplace APIs are HTTPS: "partner.shopeemobile.com" means https://.
+        field_classes = {"base_url": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.stored = self.instance.get_secrets()
+            help_text = _("Để trống: giữ giá trị đã lưu.") if self.instance.pk else ""
+        except crypto.SecretsUnreadable:
+            self.stored = {}
+            help_text = _("Không đọc được giá trị đã lưu (khoá mã hoá đã đổi): hãy nhập lại.")
+        if self.instance.pk:
+            # Listings hold the marketplace's ids: another marketplace is another channel.
+            self.fields["kind"].disabled = True
+        for key, label in _keys_for_form(self.instance).items():
+            placeholder = crypto.mask(self.stored[key]) if key in self.stored else ""
+            self.fields[PREFIX + key] = forms.CharField(
+                label=label,
+                required=False,
+                help_text=help_text,
+                widget=forms.PasswordInput(
+                    attrs={"placeholder": placeholder, "autocomplete": "new-password"}
+                ),
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind not in SECRET_KEYS:
+            return cleaned
+        self.secrets = {}
+        for key in SECRET_KEYS[kind]:
+            if value := cleaned.get(PREFIX + key) or self.stored.get(key):
+                self.secrets[key] = value
+            elif key not in TOKEN_KEYS:
+                self.add_error(PREFIX + key, _("Cần nhập khoá này để ký lệnh gọi sàn."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Channel:
+        self.instance.set_secrets(self.secrets)
+        return super().save(commit)
