@@ -15,7 +15,6 @@ Beyond the shared control endpoints:
 at construction (`DEFAULT_APP_KEY` / `DEFAULT_APP_SECRET` unless given).
 """
 
-import argparse
 import hashlib
 import hmac
 import json
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.lazada.signing import sign
-from connectors.sandbox.server import Request, Response, Sandbox, serve
+from connectors.sandbox.server import Request, Response, Sandbox
 
 DEFAULT_APP_KEY = "100001"
 DEFAULT_APP_SECRET = "lazada-sandbox-secret"
@@ -619,22 +618,3 @@ def _order_item_view(order: dict, item: dict) -> dict:
         "status": item["status"],
         "updated_at": _lazada_time(order["updated_at"]),
     }
-
-
-def main() -> None:
-    """Run the sandbox and print a first token pair: `python -m connectors.lazada.sandbox`."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8791)
-    parser.add_argument("--state", type=Path, default=Path("var/lazada-sandbox.json"))
-    args = parser.parse_args()
-    sandbox = LazadaSandbox(state_file=args.state)
-    server = serve(sandbox, args.port)
-    tokens = sandbox.issue_tokens()
-    print(f"Lazada sandbox on http://127.0.0.1:{server.server_port}/rest")
-    print(f"app_key={sandbox.app_key} (secret: see DEFAULT_APP_SECRET)")
-    print(json.dumps(tokens))
-    server.serve_forever()
-
-
-if __name__ == "__main__":
-    main()

@@ -206,7 +206,9 @@ class Sandbox:
             f"<td>{html.escape(item.get('name', ''))}</td>"
             f"<td>{html.escape(item.get('status', ''))}</td><td>"
             + "<br>".join(
-                html.escape(f"{sku['seller_sku']}: {sku['price']:,} ₫ · kho {sku['stock']}")
+                html.escape(
+                    f"{sku['seller_sku']}: {sku['price']:,} ₫ · kho {sku['stock']}"
+                ).replace(",", ".")
                 for sku in item.get("skus", [])
             )
             + "</td></tr>"
