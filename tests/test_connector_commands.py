@@ -1,0 +1,165 @@
+"""Operating the connectors from the command line, and secrets at rest."""
+
+import io
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalogue.models import ProductPage
+from connectors import crypto
+from connectors.models import CategoryMapping, Channel, Listing
+from connectors.sandbox.server import running
+from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_channel_add_stores_secrets_encrypted_and_shows_them_masked(db):
+    output = run(
+        "channel_add",
+        "shopee",
+        "Shopee HTX",
+        "--base-url",
+        "http://127.0.0.1:8801",
+        "--credential",
+        "partner_id=2001887",
+        "--credential",
+        "partner_key=very-secret-key-1234",
+        "--credential",
+        "shop_id=14701711",
+        "--markup",
+        "8",
+    )
+    channel = Channel.objects.get(slug="shopee-htx")
+    assert "very-secret-key-1234" not in output and "partner_key=••••1234" in output
+    assert "very-secret" not in channel.secrets  # the column holds ciphertext
+    assert channel.get_secrets()["partner_key"] == "very-secret-key-1234"
+    assert channel.price_markup_percent == 8
+
+    run(
+        "channel_add",
+        "shopee",
+        "Shopee HTX",
+        "--base-url",
+        "http://127.0.0.1:8801",
+        "--credential",
+        "access_token=tok-abcdef123",
+    )
+    channel.refresh_from_db()
+    assert channel.get_secrets()["partner_key"] == "very-secret-key-1234"  # kept
+    assert channel.get_secrets()["access_token"] == "tok-abcdef123"
+    with pytest.raises(CommandError, match="expected KEY=VALUE"):
+        run(
+            "channel_add",
+            "shopee",
+            "Shopee HTX",
+            "--base-url",
+            "http://x.example",
+            "--credential",
+            "app_secret=nope",
+        )
+
+
+def test_secrets_encrypted_under_another_key_are_refused_clearly(settings):
+    token = crypto.encrypt({"partner_key": "k"})
+    settings.CONNECTORS_ENCRYPTION_KEY = "Z" * 43 + "="
+    with pytest.raises(crypto.SecretsUnreadable, match="nhập lại"):
+        crypto.decrypt(token)
+    assert crypto.mask("short") == "••••"
+
+
+def test_dry_run_prints_the_plan_and_calls_nothing(demo_catalogue, db, tmp_path):
+    sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
+    with running(sandbox) as url:
+        tokens = sandbox.issue_tokens()
+        channel = Channel.objects.create(kind="shopee", name="Shopee", slug="s", base_url=url)
+        channel.set_secrets(
+            {
+                "partner_id": str(PARTNER_ID),
+                "partner_key": PARTNER_KEY,
+                "shop_id": str(SHOP_ID),
+                "access_token": tokens["access_token"],
+            }
+        )
+        channel.save()
+        output = run("sync_channels", "--channel", "s", "--dry-run")
+        assert "s: plan…" in output and "unmapped" in output  # nothing is mapped yet
+        CategoryMapping.objects.bulk_create(
+            CategoryMapping(channel=channel, ocop_category_id=category_id, category_id="1")
+            for category_id in {p.ocop_category_id for p in ProductPage.objects.all()}
+        )
+        output = run("sync_channels", "--channel", "s", "--dry-run")
+        planned = int(re.search(r" create (\d+)", output).group(1))
+        assert planned > 0 and planned == Listing.objects.count() + planned  # only planned
+        assert sum(sandbox.calls.values()) == 0 and not sandbox.state.data["items"]
+        with pytest.raises(CommandError, match="No channel"):
+            run("sync_channels", "--channel", "nope")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_sandbox(port: int, state: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "marketplace_sandbox",
+            "lazada",
+            "--port",
+            str(port),
+            "--state",
+            str(state),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError("sandbox did not start") from None
+            time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_sandbox_command_serves_on_localhost_and_keeps_state_across_restarts(tmp_path):
+    port, state = free_port(), tmp_path / "lazada.json"
+    process = start_sandbox(port, state)
+    try:
+        tokens = requests.post(f"http://127.0.0.1:{port}/_sandbox/tokens", json={}, timeout=5)
+        assert tokens.status_code == 200
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert "Lazada sandbox" in page.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    process = start_sandbox(port, state)
+    try:
+        saved = requests.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=5).json()
+        assert tokens.json()["access_token"] in saved["tokens"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
