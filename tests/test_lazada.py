@@ -362,6 +362,7 @@ def test_state_survives_a_restart(start: Callable[[], Running], image: str, laza
     item = lazada.adapter().create_item(listing("29-00001", 1, image))
     lazada.server.shutdown()
     lazada.server.server_close()
+    lazada.sandbox.state.flush()  # what a stopping sandbox does (marketplace_sandbox, running)
     again = start()
     assert again.token == lazada.token
     found = again.adapter().find_item("29-00001", ["29-00001-1"])

@@ -383,7 +383,7 @@ def test_html_page_lists_items(adapter: ShopeeAdapter, image_id: str, base_url: 
     page = requests.get(base_url + "/", timeout=5)
     assert page.headers["content-type"].startswith("text/html")
     assert "Mật ong rừng U Minh 19-00009" in page.text
-    assert "19-00009-1: 51,000 ₫ · kho 11" in page.text
+    assert "19-00009-1: 51.000 ₫ · kho 11" in page.text
 
 
 def test_control_endpoint_issues_tokens(base_url: str) -> None:

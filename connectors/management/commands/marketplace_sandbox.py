@@ -1,3 +1,4 @@
+import signal
 from pathlib import Path
 
 from django.conf import settings
@@ -8,6 +9,11 @@ from connectors.sandbox.server import serve
 from connectors.shopee.sandbox import ShopeeSandbox
 
 SANDBOXES = {"shopee": (ShopeeSandbox, ""), "lazada": (LazadaSandbox, "/rest")}
+
+
+def _stop(signum, frame) -> None:
+    """SIGTERM (kill, a supervisor) ends like Ctrl+C, so the state file is written."""
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -29,9 +35,11 @@ class Command(BaseCommand):
             f"{kind} sandbox: API http://127.0.0.1:{port}{api_path}, "
             f"page http://127.0.0.1:{port}/ (Ctrl+C stops)"
         )
+        signal.signal(signal.SIGTERM, _stop)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             server.server_close()
+            sandbox.state.flush()
