@@ -15,8 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="print the plan and call nothing"
         )
+        parser.add_argument(
+            "--reconcile",
+            action="store_true",
+            help="first read the marketplace's listings and re-push what differs",
+        )
 
-    def handle(self, *args, channel=None, dry_run=False, **options):
+    def handle(self, *args, channel=None, dry_run=False, reconcile=False, **options):
         channels = Channel.objects.filter(enabled=True)
         if channel:
             channels = Channel.objects.filter(slug=channel)
@@ -30,6 +35,7 @@ class Command(BaseCommand):
                     item,
                     adapter_for(item),
                     dry_run=dry_run,
+                    reconcile=reconcile,
                     progress=lambda stage, slug=item.slug: self.stdout.write(f"{slug}: {stage}…"),
                 )
             except ChannelBusy as error:
