@@ -43,6 +43,7 @@ class ChannelForm(WagtailAdminModelForm):
             "price_markup_percent",
             "stock_buffer",
             "stock_interval_minutes",
+            "calls_per_second",
         ]
         widgets = {"producers": forms.CheckboxSelectMultiple}
         # Marketplace APIs are HTTPS: "partner.shopeemobile.com" means https://.

@@ -457,7 +457,13 @@ def run_pass(
     kind = "dry-run" if dry_run else "reconcile" if reconcile else "pass"
     run = SyncRun.objects.create(channel=channel, kind=kind)
     try:
-        caller = Caller(channel, adapter, refresher(channel, adapter), sleep=sleep)
+        caller = Caller(
+            channel,
+            adapter,
+            refresher(channel, adapter),
+            sleep=sleep,
+            rate_per_second=channel.calls_per_second,
+        )
         if (
             not dry_run
             and channel.token_expires_at

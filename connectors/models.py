@@ -42,6 +42,9 @@ class Channel(models.Model):
     stock_interval_minutes = models.PositiveSmallIntegerField(
         _("đồng bộ tồn kho (phút)"), default=5
     )
+    calls_per_second = models.PositiveSmallIntegerField(
+        _("số lệnh gọi tối đa mỗi giây"), default=10, help_text=_("Giới hạn của sàn cho ứng dụng.")
+    )
     orders_cursor = models.CharField(max_length=64, blank=True, editable=False)
     # One pass per channel at a time, across processes and machines: a lease row.
     lease_owner = models.CharField(max_length=64, blank=True, editable=False)
