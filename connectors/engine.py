@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from connectors import images as image_rules
 from connectors.base import (
@@ -185,7 +186,7 @@ class Pass:
         prices: list[tuple[Listing, SkuChange]] = []
         stocks: list[tuple[Listing, SkuChange]] = []
         for item in desired:
-            rows = listings.get(item.product.pk, {})
+            rows = listings.get(item.product_id, {})
             if not item.wanted:
                 self._delist(item, rows)
             elif item.reason:
@@ -233,34 +234,34 @@ class Pass:
         for sku in item.skus:
             if sku.seller_sku not in rows:
                 rows[sku.seller_sku] = Listing.objects.create(
-                    channel=self.channel, sku=sku.seller_sku, product=item.product
+                    channel=self.channel, sku=sku.seller_sku, product_id=item.product_id
                 )
         return rows
 
     def _payload(self, item: Desired) -> ListingPayload:
         return ListingPayload(
-            product_code=item.product.product_code,
-            title=item.product.title,
-            description=item.description(),
+            product_code=item.product_code,
+            title=item.title,
+            description=item.description,
             category_id=item.category_id,
             attributes=item.attributes,
-            image_ids=[self._image_id(image) for image in item.images],
+            image_ids=[self._image_id(*image) for image in item.images],
             skus=item.skus,
         )
 
-    def _image_id(self, image) -> str:
+    def _image_id(self, image_id: int, file_hash: str) -> str:
         """Upload once per file; reuse while the file is unchanged."""
-        file_hash = image.get_file_hash()
         known = ImageUpload.objects.filter(
-            channel=self.channel, image=image, file_hash=file_hash
+            channel=self.channel, image_id=image_id, file_hash=file_hash
         ).first()
         if known:
             return known.external_id
+        image = get_image_model().objects.get(pk=image_id)
         with image.open_file() as handle:
             data = image_rules.prepare(handle.read(), image_rules.RULES[self.channel.kind])
-        external_id = self.caller("upload_image", data, f"{image.pk}.jpg")
+        external_id = self.caller("upload_image", data, f"{image_id}.jpg")
         ImageUpload.objects.create(
-            channel=self.channel, image=image, file_hash=file_hash, external_id=external_id
+            channel=self.channel, image_id=image_id, file_hash=file_hash, external_id=external_id
         )
         self.report.counts["images"] += 1
         return external_id
@@ -270,7 +271,7 @@ class Pass:
             self.report.counts["create"] += 1
             return
         rows = self._rows(item, rows)
-        code, skus = item.product.product_code, [s.seller_sku for s in item.skus]
+        code, skus = item.product_code, [s.seller_sku for s in item.skus]
 
         def look_up() -> RemoteItem | None:
             return self.caller("find_item", code, skus)
@@ -341,7 +342,7 @@ class Pass:
             ask the marketplace what the item carries now."""
             if any(not row.external_sku_id for row in rows.values()):
                 remote = self.caller(
-                    "find_item", item.product.product_code, [s.seller_sku for s in item.skus]
+                    "find_item", item.product_code, [s.seller_sku for s in item.skus]
                 )
                 if remote is not None:
                     self._bind(item, rows, remote, pushed=False)
@@ -382,7 +383,7 @@ class Pass:
 
     def _report_unpushable(self, item: Desired, rows: dict[str, Listing]) -> None:
         self.report.counts["unmapped"] += 1
-        self.report.errors.append(f"{item.product.product_code}: {item.reason}")
+        self.report.errors.append(f"{item.product_code}: {item.reason}")
         if not self.dry_run:
             rows = self._rows(item, rows)
             Listing.objects.filter(pk__in=[r.pk for r in rows.values()]).exclude(
