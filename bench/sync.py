@@ -126,12 +126,15 @@ def main() -> None:
             ),
             1000,
         )
+        before_levels = stock.levels(changed)
         for sku in changed:
-            stock.set_on_hand(sku, StockItem.objects.get(sku=sku).reserved + random.randint(0, 50))
-        items = len({sku.rsplit("-", 1)[0] for sku in changed})
+            stock.set_on_hand(sku, StockItem.objects.get(sku=sku).reserved + random.randint(1, 50))
+        after_levels = stock.levels(changed)
+        moved = [s for s in changed if after_levels[s].available != before_levels[s].available]
+        items = len({sku.rsplit("-", 1)[0] for sku in moved})
         for target, box, minimum in (
             (shopee, shopee_box, items),
-            (lazada, lazada_box, ceil(1000 / 50)),
+            (lazada, lazada_box, ceil(len(moved) / 50)),
         ):
             before = writes(box)
             seconds, counts = timed_pass(target)
