@@ -105,10 +105,9 @@ def main() -> None:
             channel("shopee", shopee_url, shopee_box),
             channel("lazada", lazada_url, lazada_box),
         )
-        for target in (shopee, lazada):
-            if not Listing.objects.filter(channel=target, state="live").exists():
-                seconds, counts = timed_pass(target)
-                print(f"{target.kind}: first pass {seconds:.0f} s {counts}")
+        for target in (shopee, lazada):  # list what is not listed yet (all, on a first run)
+            seconds, counts = timed_pass(target)
+            print(f"{target.kind}: catch-up pass {seconds:.0f} s {counts}")
         skus = Listing.objects.filter(channel=shopee, state="live").count()
         print(f"catalogue: {ProductPage.objects.count()} products, {skus} live SKUs per channel")
 
