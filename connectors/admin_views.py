@@ -293,7 +293,11 @@ class MarketplaceOrderViewSet(ReadOnlyViewSet):
         Column(
             "lines",
             label=_("Hàng"),
-            accessor=lambda order: ", ".join(f"{sku} × {qty}" for sku, qty in order.lines),
+            accessor=lambda order: ", ".join(
+                f"{sku} × {qty}"
+                for part in ("held", "shipped")
+                for sku, qty in (order.lines or {}).get(part, {}).items()
+            ),
         ),
         Column("note", label=_("Ghi chú")),
         DateColumn("created_at", label=_("Nhận lúc"), sort_key="created_at"),

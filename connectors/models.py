@@ -189,7 +189,7 @@ class MarketplaceOrder(models.Model):
     external_id = models.CharField(_("mã đơn trên sàn"), max_length=64)
     state = models.CharField(_("trạng thái"), max_length=16)
     stock_state = models.CharField(max_length=10, choices=StockState.choices)
-    lines = models.JSONField(default=list)  # [[sku, quantity]]
+    lines = models.JSONField(default=dict)  # {"held": {sku: n}, "shipped": {sku: n}}
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

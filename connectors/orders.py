@@ -1,7 +1,13 @@
 """Marketplace orders pulled back into our stock, through the same stock service as the
 storefront: an open order holds its units, a shipped one takes them off the shelf, a
 cancelled one gives held units back. Every other channel sees the change on its next
-stock pass (stock is always pushed as an absolute value)."""
+stock pass (stock is always pushed as an absolute value).
+
+Each order keeps what it holds and what it took off the shelf, per SKU, and every pull
+moves those towards what the marketplace says now, one SKU at a time: an order seen
+again changes nothing, a refused cancellation holds the units again, a unit cancelled
+out of several is released alone, and a SKU we cannot hold (unknown, sold out) is noted
+without blocking the order's other lines."""
 
 from django.db import transaction
 
@@ -32,43 +38,67 @@ def pull_orders(channel: Channel, caller, report) -> None:
 
 def apply_order(channel: Channel, remote: RemoteOrder) -> str:
     """Bring one marketplace order's stock effect up to date; returns what was done."""
-    quantities: dict[str, int] = {}
+    wanted: dict[str, int] = {}
     for line in remote.lines:
-        quantities[line.seller_sku] = quantities.get(line.seller_sku, 0) + line.quantity
+        wanted[line.seller_sku] = wanted.get(line.seller_sku, 0) + line.quantity
     with transaction.atomic():
-        order, created = MarketplaceOrder.objects.select_for_update().get_or_create(
+        order, _ = MarketplaceOrder.objects.select_for_update().get_or_create(
             channel=channel,
             external_id=remote.external_id,
-            defaults={
-                "state": remote.state,
-                "stock_state": State.RELEASED,
-                "lines": sorted(quantities.items()),
-            },
+            defaults={"state": remote.state, "stock_state": State.RELEASED, "lines": {}},
         )
-        if not created and order.state == remote.state:
-            return "unchanged"
-        before = State.RELEASED if created else order.stock_state
-        try:
-            order.stock_state = _step(before, remote.state, quantities, fresh=created)
-        except stock.StockError as error:
-            order.stock_state, order.note = State.UNMATCHED, str(error)[:255]
-        order.state = remote.state
+        applied = order.lines or {}
+        held, shipped = dict(applied.get("held", {})), dict(applied.get("shipped", {}))
+        problems: list[str] = []
+        for sku in sorted(set(wanted) | set(held)):
+            target = wanted.get(sku, 0)
+            if remote.state == "shipped":
+                _ship(sku, target - shipped.get(sku, 0), held, shipped, problems)
+            _hold(sku, target if remote.state == "open" else 0, held, problems)
+        order.lines = {"held": _nonzero(held), "shipped": _nonzero(shipped)}
+        order.state, order.note = remote.state, "; ".join(problems)[:255]
+        order.stock_state = (
+            State.UNMATCHED
+            if problems
+            else State.RESERVED
+            if order.lines["held"]
+            else State.COMMITTED
+            if order.lines["shipped"]
+            else State.RELEASED
+        )
         order.save()
-    return "unmatched" if order.stock_state == State.UNMATCHED else remote.state
+    return "unmatched" if problems else remote.state
 
 
-def _step(before: str, state: str, quantities: dict[str, int], fresh: bool) -> str:
-    if fresh and state == "open":
-        stock.reserve_many(quantities)
-        return State.RESERVED
-    if fresh and state == "shipped":
-        stock.reserve_many(quantities)
-        stock.commit_many(quantities)
-        return State.COMMITTED
-    if before == State.RESERVED and state == "shipped":
-        stock.commit_many(quantities)
-        return State.COMMITTED
-    if before == State.RESERVED and state == "cancelled":
-        stock.release_many(quantities)
-        return State.RELEASED
-    return before  # cancelled before we saw it, or a return after shipping: no stock step
+def _ship(sku: str, more: int, held: dict, shipped: dict, problems: list[str]) -> None:
+    """Take `more` units off the shelf: the held ones first, then any still there."""
+    if more <= 0:
+        return  # a return after shipping is handled by a stock-take, not here
+    from_hold = min(more, held.get(sku, 0))
+    try:
+        if from_hold:
+            stock.commit_many({sku: from_hold})
+            held[sku] -= from_hold
+        if more - from_hold:
+            stock.reserve_many({sku: more - from_hold})
+            stock.commit_many({sku: more - from_hold})
+        shipped[sku] = shipped.get(sku, 0) + more
+    except stock.StockError as error:
+        problems.append(str(error))
+
+
+def _hold(sku: str, target: int, held: dict, problems: list[str]) -> None:
+    """Hold exactly `target` units of `sku` for the order (release or reserve the gap)."""
+    gap = target - held.get(sku, 0)
+    try:
+        if gap > 0:
+            stock.reserve_many({sku: gap})
+        elif gap < 0:
+            stock.release_many({sku: -gap})
+        held[sku] = target
+    except stock.StockError as error:
+        problems.append(str(error))
+
+
+def _nonzero(quantities: dict[str, int]) -> dict[str, int]:
+    return {sku: n for sku, n in quantities.items() if n}

@@ -261,3 +261,31 @@ def test_reconcile_pass_undoes_edits_made_on_the_marketplace(market, demo):
     live = market.live_skus()
     assert live[sku]["stock"] == stock.get(sku).available
     assert other in live  # listed again
+
+
+def test_marketplace_order_changes_are_applied_line_by_line(db, structure):
+    """Orders as a marketplace reports them over time: a refused cancellation, a unit
+    cancelled out of two, a line we cannot hold beside one we can, shipping."""
+    from connectors.base import RemoteOrder, RemoteOrderLine
+    from connectors.orders import apply_order
+
+    channel = Channel.objects.create(kind="shopee", name="S", slug="s", base_url="http://x")
+    stock.set_on_hand("A", 10)
+
+    def seen(state, *lines):
+        lines = [RemoteOrderLine(sku, n) for sku, n in lines]
+        return apply_order(channel, RemoteOrder("o1", state, lines, 0))
+
+    assert seen("open", ("A", 2), ("GIFT-1", 1)) == "unmatched"  # A is held all the same
+    assert stock.get("A").reserved == 2
+    assert seen("cancelled", ("A", 2)) == "cancelled"
+    assert stock.get("A").reserved == 0
+    assert seen("open", ("A", 2)) == "open"  # the buyer's cancel request was refused
+    assert stock.get("A").reserved == 2
+    assert seen("open", ("A", 1)) == "open"  # one unit cancelled of two
+    assert stock.get("A").reserved == 1
+    assert seen("shipped", ("A", 1)) == "shipped"
+    assert (stock.get("A").on_hand, stock.get("A").reserved) == (9, 0)
+    assert seen("shipped", ("A", 1)) == "shipped"  # seen again: nothing more
+    assert (stock.get("A").on_hand, stock.get("A").reserved) == (9, 0)
+    assert MarketplaceOrder.objects.get().stock_state == "committed"

@@ -49,7 +49,7 @@ ORDER_STATES = {
     "SHIPPED": "shipped",
     "TO_CONFIRM_RECEIVE": "shipped",
     "COMPLETED": "shipped",
-    "IN_CANCEL": "cancelled",
+    "IN_CANCEL": "open",  # a cancel request may be refused: keep holding the units
     "CANCELLED": "cancelled",
     "TO_RETURN": "cancelled",
 }
