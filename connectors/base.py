@@ -142,6 +142,9 @@ class Adapter(Protocol):
 
     def delist(self, item: RemoteItem) -> None: ...
 
+    def relist(self, item: RemoteItem) -> None:
+        """Put a delisted item on sale again (the product is wanted again)."""
+
     def items(self) -> Iterator[RemoteItem]:
         """Every item of the shop with its SKUs' current price and stock (reconcile)."""
 

@@ -12,7 +12,7 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -40,6 +40,7 @@ from connectors.orders import pull_orders
 logger = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(minutes=15)
+RENEW_EVERY = 60  # seconds: a long pass keeps its lease while it makes calls
 ATTEMPTS = 4  # per operation within one pass; what still fails waits for the next pass
 BACKOFF_BASE = 0.5  # seconds: 0.5, 1, 2 (+ jitter), or the marketplace's Retry-After
 REFRESH_AHEAD = datetime.timedelta(minutes=10)
@@ -47,6 +48,10 @@ REFRESH_AHEAD = datetime.timedelta(minutes=10)
 
 class ChannelBusy(Exception):
     """Another pass of this channel is running (here or on another machine)."""
+
+
+class LeaseLost(Exception):
+    """This pass's lease ran out and another pass took the channel: stop at once."""
 
 
 class NeedsReauthorisation(Exception):
@@ -80,6 +85,15 @@ def acquire(channel: Channel, now: datetime.datetime | None = None) -> str:
     return owner
 
 
+def renew(channel: Channel, owner: str) -> None:
+    """Extend the lease of a long pass; raises LeaseLost if another pass has it now."""
+    kept = Channel.objects.filter(pk=channel.pk, lease_owner=owner).update(
+        lease_until=timezone.now() + LEASE
+    )
+    if not kept:
+        raise LeaseLost(f"Kênh {channel.slug}: lượt đồng bộ khác đã nhận kênh.")
+
+
 def release(channel: Channel, owner: str) -> None:
     Channel.objects.filter(pk=channel.pk, lease_owner=owner).update(
         lease_owner="", lease_until=None
@@ -101,14 +115,19 @@ class Caller:
         refresh: Callable[[], None],
         sleep: Callable[[float], None] = time.sleep,
         rate_per_second: float = 10.0,
+        owner: str = "",
     ):
         self.channel, self.adapter, self.refresh, self.sleep = channel, adapter, refresh, sleep
         self.interval = 1.0 / rate_per_second
         self.last_call = 0.0
+        self.owner, self.renewed = owner, time.monotonic()
         self.refreshed = False
         self.calls = 0
 
     def wait_turn(self) -> None:
+        if self.owner and time.monotonic() - self.renewed > RENEW_EVERY:
+            renew(self.channel, self.owner)
+            self.renewed = time.monotonic()
         gap = self.last_call + self.interval - time.monotonic()
         if gap > 0:
             self.sleep(gap)
@@ -129,7 +148,9 @@ class Caller:
             self.wait_turn()
             self.calls += 1
             try:
-                return getattr(self.adapter, method)(*args)
+                result = getattr(self.adapter, method)(*args)
+                # A generator (items()) must be read here, inside the retries.
+                return list(result) if isinstance(result, Iterator) else result
             except AuthError as error:
                 if self.refreshed:
                     Channel.objects.filter(pk=self.channel.pk).update(needs_reauth=True)
@@ -272,9 +293,13 @@ class Pass:
             return
         rows = self._rows(item, rows)
         code, skus = item.product_code, [s.seller_sku for s in item.skus]
+        found = False
 
         def look_up() -> RemoteItem | None:
-            return self.caller("find_item", code, skus)
+            nonlocal found
+            remote = self.caller("find_item", code, skus)
+            found = remote is not None
+            return remote
 
         try:
             # A create that timed out earlier may have gone through: look before sending.
@@ -290,7 +315,9 @@ class Pass:
         except MarketplaceError as error:
             self._fail(rows.values(), error)
             return
-        self._bind(item, rows, remote, pushed=True)
+        # An item found rather than created shows what some earlier attempt sent, which
+        # may be stale: record what it shows, so the next pass sends what differs.
+        self._bind(item, rows, remote, pushed=not found)
         self.report.counts["create"] += 1
 
     def _bind(self, item: Desired, rows: dict[str, Listing], remote: RemoteItem, pushed: bool):
@@ -315,11 +342,17 @@ class Pass:
                 if pushed:
                     row.content_fingerprint = fingerprint
                     row.pushed_price, row.pushed_stock = sku.price, sku.stock
+                else:
+                    row.pushed_price, row.pushed_stock = remote_sku.price, remote_sku.stock
             row.save()
 
     def _update(self, item, rows, prices, stocks) -> None:
         fingerprint = item.content_fingerprint()
         rows = rows if self.dry_run else self._rows(item, rows)
+        if any(row.state == Listing.State.DELISTED for row in rows.values()):
+            self.report.counts["relist"] += 1
+            if not self.dry_run and not self._relist(rows):
+                return
         if any(row.content_fingerprint != fingerprint for row in rows.values()):
             self.report.counts["content"] += 1
             if not self.dry_run:
@@ -380,6 +413,21 @@ class Pass:
         Listing.objects.filter(pk__in=[r.pk for r in live]).update(
             state=Listing.State.DELISTED, last_error=item.reason, content_fingerprint=""
         )
+
+    def _relist(self, rows: dict[str, Listing]) -> bool:
+        listed = [row for row in rows.values() if row.external_item_id]
+        known = [RemoteSku(row.sku, row.external_sku_id) for row in listed]
+        try:
+            self.caller("relist", RemoteItem(listed[0].external_item_id, known))
+        except MarketplaceError as error:
+            self._fail(rows.values(), error, keep_state=True)
+            return False
+        Listing.objects.filter(pk__in=[row.pk for row in listed]).update(
+            state=Listing.State.LIVE, last_error=""
+        )
+        for row in listed:
+            row.state = Listing.State.LIVE
+        return True
 
     def _report_unpushable(self, item: Desired, rows: dict[str, Listing]) -> None:
         self.report.counts["unmapped"] += 1
@@ -457,28 +505,26 @@ def run_pass(
     owner = acquire(channel)
     kind = "dry-run" if dry_run else "reconcile" if reconcile else "pass"
     run = SyncRun.objects.create(channel=channel, kind=kind)
+    report = Report()
+    caller = Caller(
+        channel,
+        adapter,
+        refresher(channel, adapter),
+        sleep=sleep,
+        rate_per_second=channel.calls_per_second,
+        owner=owner,
+    )
     try:
-        caller = Caller(
-            channel,
-            adapter,
-            refresher(channel, adapter),
-            sleep=sleep,
-            rate_per_second=channel.calls_per_second,
-        )
         if (
             not dry_run
             and channel.token_expires_at
             and (channel.token_expires_at < timezone.now() + REFRESH_AHEAD)
         ):
             caller.refresh()
-        report = Pass(
-            channel, adapter, caller, dry_run=dry_run, reconcile=reconcile, progress=progress
-        ).run()
-        report.counts["calls"] = caller.calls
+        Pass(channel, adapter, caller, dry_run, reconcile, report, progress).run()
         run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
-    except (MarketplaceError, NeedsReauthorisation) as error:
-        report = Report()
-        report.error(channel.slug, str(error))
+    except (MarketplaceError, NeedsReauthorisation, LeaseLost) as error:
+        report.error(channel.slug, str(error))  # what was done before stays in the counts
         run.status = SyncRun.Status.FAILED
     except BaseException:
         SyncRun.objects.filter(pk=run.pk).update(
@@ -487,6 +533,7 @@ def run_pass(
         raise
     finally:
         release(channel, owner)
+    report.counts["calls"] = caller.calls
     run.counts, run.errors = dict(report.counts), report.errors[:200]
     run.finished_at = timezone.now()
     with transaction.atomic():

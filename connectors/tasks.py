@@ -12,6 +12,8 @@ from connectors.registry import adapter_for
 @task()
 def sync_channel(channel_id: int) -> str:
     channel = Channel.objects.get(pk=channel_id)
+    if not channel.enabled or channel.needs_reauth:
+        return "skipped"  # paused, or waiting for the seller to authorise again
     try:
         return run_pass(channel, adapter_for(channel)).status
     except ChannelBusy:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalogue import stock
 from catalogue.models import ProductPage
-from connectors.engine import ChannelBusy, acquire, release, run_pass
+from connectors.engine import ChannelBusy, LeaseLost, acquire, release, renew, run_pass
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder
 from connectors.registry import adapter_for
@@ -233,8 +233,10 @@ def test_one_pass_per_channel_at_a_time(market, db):
         run_pass(channel, adapter_for(channel), sleep=no_sleep)
     release(channel, owner)
     later = timezone.now() + datetime.timedelta(hours=1)
-    acquire(channel)
+    stale = acquire(channel)
     assert acquire(channel, now=later)  # a lease left by a killed pass runs out
+    with pytest.raises(LeaseLost):
+        renew(channel, stale)  # and the slow pass that held it stops
 
 
 def test_reconcile_pass_undoes_edits_made_on_the_marketplace(market, demo):
@@ -289,3 +291,18 @@ def test_marketplace_order_changes_are_applied_line_by_line(db, structure):
     assert seen("shipped", ("A", 1)) == "shipped"  # seen again: nothing more
     assert (stock.get("A").on_hand, stock.get("A").reserved) == (9, 0)
     assert MarketplaceOrder.objects.get().stock_state == "committed"
+
+
+def test_a_product_published_again_is_listed_again(market, demo):
+    channel = make_channel(market)
+    sync(channel)
+    sku = next(iter(demo))
+    product = ProductPage.objects.get(variants__sku=sku)
+    product.unpublish()
+    sync(channel)
+    assert sku not in market.live_skus()
+    product.save_revision().publish()
+    run = sync(channel)
+    assert run.status == "ok" and run.counts["relist"] == 1
+    assert sku in market.live_skus()
+    assert Listing.objects.get(channel=channel, sku=sku).state == "live"

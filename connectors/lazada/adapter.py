@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 import requests
 
 from connectors.base import (
+    AuthError,
     ListingPayload,
     MarketplaceError,
     PermanentError,
@@ -122,6 +123,15 @@ class LazadaAdapter:
         body = f"<Request><Product><ItemId>{escape(item.external_id)}</ItemId></Product></Request>"
         self.client.call("/product/deactivate", {"apiRequestBody": body}, method="POST")
 
+    def relist(self, item: RemoteItem) -> None:
+        """Lazada has no "activate" call: an update setting each SKU's Status to active."""
+        skus = [
+            {"SkuId": sku.external_id, "SellerSku": sku.seller_sku, "Status": "active"}
+            for sku in item.skus
+        ]
+        product = {"ItemId": item.external_id, "Skus": {"Sku": skus}}
+        self.client.call("/product/update", {"payload": _request(product)}, method="POST")
+
     def items(self) -> Iterator[RemoteItem]:
         offset = 0
         while True:
@@ -163,6 +173,8 @@ class LazadaAdapter:
                 self.client.call("/product/price_quantity/update", {"payload": body}, method="POST")
             except DetailedError as exc:
                 outcomes += _per_sku(batch, exc)
+            except AuthError:
+                raise  # the engine refreshes the token and sends the batch again
             except MarketplaceError as exc:
                 outcomes += [SkuOutcome(c.seller_sku, exc) for c in batch]
             else:

@@ -242,6 +242,8 @@ class LazadaSandbox(Sandbox):
             if problems:
                 return self._create_failed(problems, "Update product failed")
             self._apply_content(item, product)
+            if any(str(sku.get("Status", "")).lower() == "active" for sku in _skus(product)):
+                item["status"] = "Active"
             for match, sku in old:
                 match["package"] |= {f: str(sku[f]) for f in PACKAGE_FIELDS if f in sku}
                 match["name"] = (sku.get("saleProp") or {}).get("variant", match.get("name", ""))

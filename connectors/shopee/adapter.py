@@ -146,9 +146,15 @@ class ShopeeAdapter:
             self._init_variations(item.external_id, payload.skus)
 
     def delist(self, item: RemoteItem) -> None:
+        self._set_unlisted(item, True)
+
+    def relist(self, item: RemoteItem) -> None:
+        self._set_unlisted(item, False)
+
+    def _set_unlisted(self, item: RemoteItem, unlist: bool) -> None:
         response = self.client.post(
             "/api/v2/product/unlist_item",
-            {"item_list": [{"item_id": int(item.external_id), "unlist": True}]},
+            {"item_list": [{"item_id": int(item.external_id), "unlist": unlist}]},
         )
         for failure in response.get("failure_list") or []:
             raise PermanentError(str(failure.get("failed_reason") or "unlist failed"), "unlist")
