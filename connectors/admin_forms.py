@@ -41,6 +41,7 @@ class ChannelForm(WagtailAdminModelForm):
             "producers",
             "requires_certificate",
             "price_markup_percent",
+            "stock_share_percent",
             "stock_buffer",
             "stock_interval_minutes",
             "calls_per_second",

@@ -30,8 +30,9 @@ def channel_price(channel: Channel, price: int) -> int:
 
 
 def channel_stock(channel: Channel, available: int) -> int:
-    """Absolute quantity to show: what we can sell minus what this channel holds back."""
-    return max(0, available - channel.stock_buffer)
+    """Absolute quantity to show: the channel's share of what we can sell (rounded down),
+    minus the units it holds back."""
+    return max(0, available * channel.stock_share_percent // 100 - channel.stock_buffer)
 
 
 @dataclass

@@ -4,6 +4,7 @@ A Listing binds one of our SKUs to one channel: the marketplace's ids, its state
 what was last pushed (content fingerprint, price, stock), so a pass compares and sends
 only what changed. Secrets live encrypted in `Channel.secrets` (connectors.crypto)."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,12 @@ class Channel(models.Model):
     )
     price_markup_percent = models.PositiveSmallIntegerField(
         _("cộng thêm vào giá (%)"), default=0, help_text=_("Bù phí sàn; làm tròn lên 1.000 ₫.")
+    )
+    stock_share_percent = models.PositiveSmallIntegerField(
+        _("phần tồn kho đưa lên (%)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Ví dụ 50: sàn này chỉ thấy một nửa số hàng còn bán được."),
     )
     stock_buffer = models.PositiveIntegerField(
         _("giữ lại (đơn vị)"), default=0, help_text=_("Số lượng không đưa lên sàn này.")

@@ -71,6 +71,7 @@ def _form(**changes) -> dict:
         "requires_certificate": "on",
         "price_markup_percent": "5",
         "stock_buffer": "1",
+        "stock_share_percent": "100",
         "stock_interval_minutes": "5",
         "calls_per_second": "10",
         **{f"secret_{key}": value for key, value in SECRETS.items()},

@@ -114,13 +114,13 @@ def demo(demo_catalogue, db):
 
 
 def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(market, demo):
-    channel = make_channel(market, price_markup_percent=10, stock_buffer=1)
+    channel = make_channel(market, price_markup_percent=10, stock_buffer=1, stock_share_percent=50)
     run = sync(channel)
     assert run.status == "ok", run.errors
     live = market.live_skus()
     assert set(live) == set(demo)  # expired certificates and tourism are not listed
-    sku, available = next(iter(demo.items()))
-    assert live[sku]["stock"] == max(0, available - 1)
+    sku, available = max(demo.items(), key=lambda pair: pair[1])
+    assert live[sku]["stock"] == available // 2 - 1  # half the stock, one unit held back
     assert Listing.objects.filter(channel=channel, state="live").count() == len(demo)
 
     writes = market.writes()

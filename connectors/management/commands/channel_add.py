@@ -26,10 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("--producer", action="append", default=[], metavar="SLUG")
         parser.add_argument("--markup", type=int, help="price markup in percent")
         parser.add_argument("--buffer", type=int, help="units held back from this channel")
+        parser.add_argument("--share", type=int, help="percent of available stock offered")
 
     @transaction.atomic
     def handle(
-        self, *args, kind, name, slug, base_url, credential, producer, markup, buffer, **options
+        self,
+        *args,
+        kind,
+        name,
+        slug,
+        base_url,
+        credential,
+        producer,
+        markup,
+        buffer,
+        share,
+        **options,
     ):
         slug = slug or slugify_vi(name)
         channel = Channel.objects.filter(slug=slug).first() or Channel(slug=slug)
@@ -48,6 +60,8 @@ class Command(BaseCommand):
             channel.price_markup_percent = markup
         if buffer is not None:
             channel.stock_buffer = buffer
+        if share is not None:
+            channel.stock_share_percent = share
         channel.full_clean(exclude=["secrets"])
         channel.save()
         if producer:
