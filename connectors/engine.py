@@ -185,7 +185,6 @@ class Caller:
 @dataclass
 class Pass:
     channel: Channel
-    adapter: Adapter
     caller: Caller
     dry_run: bool = False
     reconcile: bool = False
@@ -521,7 +520,7 @@ def run_pass(
             and (channel.token_expires_at < timezone.now() + REFRESH_AHEAD)
         ):
             caller.refresh()
-        Pass(channel, adapter, caller, dry_run, reconcile, report, progress).run()
+        Pass(channel, caller, dry_run, reconcile, report, progress).run()
         run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
     except (MarketplaceError, NeedsReauthorisation, LeaseLost) as error:
         report.error(channel.slug, str(error))  # what was done before stays in the counts
