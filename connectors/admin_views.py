@@ -27,11 +27,11 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import policy_registry
 
-from catalogue.models import ProducerPage, ProductPage
+from catalogue.models import ProductPage
 from connectors.admin_forms import ChannelForm
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
 from connectors.tasks import sync_channel
-from orders.fulfilment import scope_for
+from orders.fulfilment import scope_for, scoped_producers
 
 ERROR_STATUSES = (SyncRun.Status.PARTIAL, SyncRun.Status.FAILED)
 
@@ -192,10 +192,6 @@ class ReadOnlyViewSet(ModelViewSet):
         return Permission.objects.none()
 
 
-def _producers(request: HttpRequest) -> QuerySet:
-    return scope_for(request.user).filter(ProducerPage.objects.order_by("title"), field="pk")
-
-
 def _products(request: HttpRequest) -> QuerySet:
     return scope_for(request.user).filter(ProductPage.objects.order_by("title"))
 
@@ -210,7 +206,7 @@ class ListingFilterSet(WagtailFilterSet):
     producer = django_filters.ModelChoiceFilter(
         label=_("Chủ thể"),
         field_name="product__producer",
-        queryset=_producers,
+        queryset=scoped_producers,
         empty_label=_("Tất cả"),
     )
     product = django_filters.ModelChoiceFilter(

@@ -18,18 +18,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from catalogue.models import ProducerPage
 from catalogue.money import format_vnd
 from catalogue.validators import normalize_mobile_vn
 from orders.admin_detail import SubOrderDetailView
-from orders.fulfilment import scope_for
+from orders.fulfilment import scope_for, scoped_producers
 from orders.models import Order, PaymentMethod, SubOrder
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _producers(request) -> QuerySet:
-    return scope_for(request.user).filter(ProducerPage.objects.order_by("title"), field="pk")
 
 
 class SubOrderFilterSet(WagtailFilterSet):
@@ -49,7 +44,7 @@ class SubOrderFilterSet(WagtailFilterSet):
         empty_label=_("Tất cả"),
     )
     producer = django_filters.ModelChoiceFilter(
-        label=_("Chủ thể"), queryset=_producers, empty_label=_("Tất cả")
+        label=_("Chủ thể"), queryset=scoped_producers, empty_label=_("Tất cả")
     )
 
     class Meta:

@@ -81,6 +81,12 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> ProducerScope:
     return scope
 
 
+def scoped_producers(request) -> QuerySet:
+    """The producers the request's user acts for, by title: the choices of every
+    "producer" filter in the admin."""
+    return scope_for(request.user).filter(ProducerPage.objects.order_by("title"), field="pk")
+
+
 def next_statuses(sub_order: SubOrder) -> tuple[str, ...]:
     """The statuses this sub-order may move to now (none while the order is unpaid)."""
     if sub_order.order.status not in FULFILLABLE_ORDER_STATUSES:
