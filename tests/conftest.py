@@ -1,10 +1,13 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 
 from catalogue.demo import load_demo
 from catalogue.models import Commune, OcopCategory, ProductPage, ProductVariant
 from catalogue.producers import create_producer
+from catalogue.roles import PROVINCE_STAFF_GROUP
 from catalogue.site_setup import ensure_site_structure
 from catalogue.storefront import reference
 from catalogue.text import slugify_vi
@@ -136,3 +139,31 @@ def localstripe():
 
     with localstripe_server() as url:
         yield url
+
+
+def admin_denied(response) -> bool:
+    """Wagtail answers a denied admin request with a redirect to the dashboard and a
+    message (and 403 to XHR); either way nothing of the page is shown."""
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+
+
+@pytest.fixture
+def staff(django_user_model, structure):
+    """A province OCOP staff member."""
+    user = django_user_model.objects.create_user("canbo", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=PROVINCE_STAFF_GROUP))
+    return user
+
+
+@pytest.fixture
+def as_staff(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def as_coop(client, coop):
+    assert client.login(username=coop.user.username, password=PASSWORD)
+    return client

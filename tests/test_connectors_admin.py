@@ -5,24 +5,16 @@ marketplace listings of their own products."""
 import socket
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 from wagtail.admin.menu import admin_menu
 
-from catalogue.roles import PROVINCE_STAFF_GROUP
 from connectors import engine
 from connectors.models import Channel, Listing, SyncRun
-from tests.conftest import PASSWORD
+from tests.conftest import admin_denied
 
 PARTNER_KEY = "pk-test-a1b2c3d4e5f6-3f9a"
 SECRETS = {"partner_id": "2001234", "partner_key": PARTNER_KEY, "shop_id": "778899"}
-
-
-def _denied(response) -> bool:
-    if response.status_code in (403, 404, 405):
-        return True
-    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
 
 def _closed_port_url() -> str:
@@ -30,25 +22,6 @@ def _closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def staff(django_user_model, structure):
-    user = django_user_model.objects.create_user("canbo", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=PROVINCE_STAFF_GROUP))
-    return user
-
-
-@pytest.fixture
-def as_staff(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def as_coop(client, coop):
-    assert client.login(username=coop.user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture
@@ -148,8 +121,8 @@ def test_a_producer_cannot_open_the_staff_screens(as_coop, channel):
         reverse("marketplace_runs:index"),
         reverse("marketplace_orders:index"),
     ):
-        assert _denied(as_coop.get(url)), url
-    assert _denied(as_coop.post(reverse("marketplace_channels:sync", args=[channel.pk])))
+        assert admin_denied(as_coop.get(url)), url
+    assert admin_denied(as_coop.post(reverse("marketplace_channels:sync", args=[channel.pk])))
     assert not SyncRun.objects.exists()
 
 

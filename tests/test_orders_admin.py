@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,11 +15,10 @@ from wagtail.admin.menu import admin_menu
 
 from catalogue import stock
 from catalogue.models import Certificate
-from catalogue.roles import PROVINCE_STAFF_GROUP
 from orders.dashboard import OrdersPanel
 from orders.fulfilment import scope_for
 from orders.models import OrderEvent, SubOrder
-from tests.conftest import PASSWORD
+from tests.conftest import admin_denied
 
 Status = SubOrder.Status
 INDEX = "sub_orders:index"
@@ -42,31 +40,6 @@ def parts(shop, place, coop, other_coop):
     }
 
 
-@pytest.fixture
-def as_coop(client, coop):
-    assert client.login(username=coop.user.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def staff(django_user_model, structure):
-    user = django_user_model.objects.create_user("canbo", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=PROVINCE_STAFF_GROUP))
-    return user
-
-
-@pytest.fixture
-def as_staff(client, staff):
-    client.force_login(staff)
-    return client
-
-
-def _denied(response) -> bool:
-    if response.status_code in (403, 404):
-        return True
-    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
-
-
 def test_a_producer_lists_only_its_own_sub_orders(as_coop, parts):
     html = as_coop.get(reverse(INDEX)).content.decode()
     assert parts["mine"].number in html
@@ -82,11 +55,11 @@ def test_a_producer_lists_only_its_own_sub_orders(as_coop, parts):
 def test_a_producer_cannot_open_or_move_another_producers_sub_order(as_coop, parts):
     theirs = parts["theirs"]
     response = as_coop.get(detail_url(theirs))
-    assert _denied(response)
+    assert admin_denied(response)
     assert "Miến dong" not in response.content.decode()
 
     response = as_coop.post(detail_url(theirs), {"to_status": Status.CONFIRMED})
-    assert _denied(response)
+    assert admin_denied(response)
     theirs.refresh_from_db()
     assert theirs.status == Status.NEW
     assert not OrderEvent.objects.filter(sub_order=theirs).exists()
@@ -173,7 +146,7 @@ def test_a_producer_cannot_export(as_coop, parts):
     assert "export=csv" not in html
     for export_format in ("csv", "xlsx"):
         response = as_coop.get(reverse(INDEX), {"export": export_format})
-        assert _denied(response)
+        assert admin_denied(response)
         assert parts["mine"].number.encode() not in b"".join(
             getattr(response, "streaming_content", [response.content])
         )
@@ -187,8 +160,8 @@ def menu_labels(rf, user) -> set[str]:
 
 def test_shipping_rules_are_for_staff_only(rf, client, as_coop, coop, staff):
     url = reverse("wagtailsnippets_orders_shippingrule:list")
-    assert _denied(as_coop.get(url))
-    assert _denied(as_coop.get(reverse("wagtailsnippets_orders_shippingrule:add")))
+    assert admin_denied(as_coop.get(url))
+    assert admin_denied(as_coop.get(reverse("wagtailsnippets_orders_shippingrule:add")))
     assert "Phí vận chuyển" not in menu_labels(rf, coop.user)
     assert "Đơn hàng" in menu_labels(rf, coop.user)
 

@@ -9,7 +9,7 @@ from catalogue import stock
 from catalogue.models import ProductPage, StockItem
 from catalogue.placeholders import create_placeholder_image
 from catalogue.roles import PROVINCE_STAFF_GROUP
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, admin_denied
 
 
 @pytest.fixture
@@ -19,14 +19,6 @@ def setup(coop, other_coop, make_product, client):
     foreign_image = create_placeholder_image("Miến dong", "I", other_coop.collection)
     client.login(username=coop.user.username, password=PASSWORD)
     return own, foreign, foreign_image
-
-
-def _denied(response) -> bool:
-    """Wagtail answers a denied admin request with a redirect to the dashboard and a
-    message (and 403 to XHR); either way nothing of the page is shown."""
-    if response.status_code in (403, 404):
-        return True
-    return response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
 
 def _denied_to_xhr(client, url) -> bool:
@@ -48,19 +40,19 @@ def test_other_producers_pages_are_closed(setup, client, other_coop):
         reverse("wagtailadmin_pages:edit", args=[other_coop.page.pk]),
     ]
     for url in urls:
-        assert _denied(client.get(url)), url
+        assert admin_denied(client.get(url)), url
         assert _denied_to_xhr(client, url), url
     response = client.post(
         reverse("wagtailadmin_pages:delete", args=[foreign.pk]), {"confirm": "1"}
     )
-    assert _denied(response)
+    assert admin_denied(response)
     assert Page.objects.filter(pk=foreign.pk).exists()
 
 
 def test_other_producers_images_are_closed(setup, client):
     _own, _foreign, image = setup
     for name in ("wagtailimages:edit", "wagtailimages:delete"):
-        assert _denied(client.get(reverse(name, args=[image.pk]))), name
+        assert admin_denied(client.get(reverse(name, args=[image.pk]))), name
         assert _denied_to_xhr(client, reverse(name, args=[image.pk])), name
     client.post(reverse("wagtailimages:delete", args=[image.pk]))
     assert Image.objects.filter(pk=image.pk).exists()
@@ -136,7 +128,7 @@ def test_stock_screen_changes_stock_at_once_only_for_own_skus(setup, client):
     response = client.post(
         reverse("catalogue_stock"), {"sku": foreign_sku, "on_hand": "0", "expected_on_hand": "4"}
     )
-    assert _denied(response)
+    assert admin_denied(response)
     assert StockItem.objects.get(sku=foreign_sku).on_hand == 4
 
 
