@@ -127,11 +127,16 @@ class Cart:
             self.items.pop(sku)
         if gone:
             self._save()
-        lines = [
-            CartLine(variants[sku], quantity, variants[sku].available)
-            for sku, quantity in self.items.items()
-        ]
-        return sorted(lines, key=lambda line: (line.producer.title, line.product.title, line.sku))
+        return cart_lines(self.items, variants)
+
+
+def cart_lines(quantities: dict[str, int], variants: dict[str, ProductVariant]) -> list[CartLine]:
+    """Lines in the order shoppers and producers read them: by producer, then product."""
+    lines = [
+        CartLine(variants[sku], quantity, variants[sku].available)
+        for sku, quantity in quantities.items()
+    ]
+    return sorted(lines, key=lambda line: (line.producer.title, line.product.title, line.sku))
 
 
 def by_producer(lines: list[CartLine]) -> list[tuple[ProducerPage, list[CartLine]]]:

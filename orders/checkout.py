@@ -16,7 +16,7 @@ from catalogue import stock
 from catalogue.models import Commune, ProducerPage, Province
 from catalogue.models.codes import CodeSequence
 from orders import notify, shipping
-from orders.cart import CartLine, by_producer, sellable_variants
+from orders.cart import CartLine, by_producer, cart_lines, sellable_variants
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod, SubOrder
 from orders.payments import card_payments_enabled
 
@@ -110,11 +110,7 @@ def fresh_lines(quantities: dict[str, int]) -> list[CartLine]:
             _("Sản phẩm %(skus)s không còn bán. Hãy xem lại giỏ hàng.")
             % {"skus": ", ".join(missing)}
         )
-    lines = [
-        CartLine(variants[sku], quantity, variants[sku].available)
-        for sku, quantity in quantities.items()
-    ]
-    return sorted(lines, key=lambda line: (line.producer.title, line.product.title, line.sku))
+    return cart_lines(quantities, variants)
 
 
 def _order_number() -> str:
