@@ -9,6 +9,7 @@ from django.db.models import F
 
 from catalogue.models import StockItem
 from catalogue.storefront import index as storefront_index
+from connectors import stock_push
 
 
 class StockError(Exception):
@@ -27,6 +28,14 @@ class StockShortage(StockError):
     def __init__(self, shortages: list[InsufficientStock]):
         self.shortages = shortages
         super().__init__(" ".join(str(shortage) for shortage in shortages))
+
+
+def _changed(skus: list[str], available: bool = True) -> None:
+    """Storefront and marketplaces follow every change; a commit (held units leave the
+    shelf) does not change what is available, so the marketplaces need nothing."""
+    storefront_index.refresh_stock(skus)
+    if available:
+        stock_push.skus_changed(skus)
 
 
 def _require_positive(quantity: int) -> None:
@@ -69,7 +78,7 @@ def set_on_hand(sku: str, quantity: int, expected: int | None = None) -> StockIt
             )
         item.on_hand = quantity
         item.save(update_fields=["on_hand", "updated_at"])
-        storefront_index.refresh_stock([sku])
+        _changed([sku])
     return item
 
 
@@ -81,7 +90,7 @@ def adjust(sku: str, delta: int) -> StockItem:
     )
     if not changed:
         _fail_with_current(sku, -delta)
-    storefront_index.refresh_stock([sku])
+    _changed([sku])
     return get(sku)
 
 
@@ -94,7 +103,7 @@ def reserve(sku: str, quantity: int) -> None:
     )
     if not changed:
         _fail_with_current(sku, quantity)
-    storefront_index.refresh_stock([sku])
+    _changed([sku])
 
 
 def release(sku: str, quantity: int) -> None:
@@ -105,7 +114,7 @@ def release(sku: str, quantity: int) -> None:
     )
     if not changed:
         raise StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ để trả lại.")
-    storefront_index.refresh_stock([sku])
+    _changed([sku])
 
 
 def commit(sku: str, quantity: int) -> None:
@@ -116,7 +125,7 @@ def commit(sku: str, quantity: int) -> None:
     )
     if not changed:
         raise StockError(f"{sku}: không có {quantity} sản phẩm đang được giữ để xuất kho.")
-    storefront_index.refresh_stock([sku])
+    _changed([sku], available=False)
 
 
 # Orders touch several SKUs at once: all change or none does. Rows are locked in SKU
@@ -134,6 +143,7 @@ def _apply_many(
     quantities: Mapping[str, int],
     problem: Callable[[StockItem | None, str, int], StockError | None],
     change: Callable[[int], dict],
+    available: bool = True,
 ) -> None:
     with transaction.atomic():
         items = _locked(quantities)
@@ -148,7 +158,7 @@ def _apply_many(
             raise problems[0]
         for sku, quantity in quantities.items():
             StockItem.objects.filter(sku=sku).update(**change(quantity))
-        storefront_index.refresh_stock(sorted(quantities))
+        _changed(sorted(quantities), available)
 
 
 def _short_of_available(item: StockItem | None, sku: str, quantity: int) -> StockError | None:
@@ -178,6 +188,7 @@ def commit_many(quantities: Mapping[str, int]) -> None:
         quantities,
         _not_held,
         lambda q: {"reserved": F("reserved") - q, "on_hand": F("on_hand") - q},
+        available=False,
     )
 
 

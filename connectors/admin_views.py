@@ -27,10 +27,10 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import policy_registry
 
+from background import schedule
 from catalogue.models import ProductPage
 from connectors.admin_forms import ChannelForm
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
-from connectors.tasks import sync_channel
 from orders.fulfilment import scope_for, scoped_producers
 
 ERROR_STATUSES = (SyncRun.Status.PARTIAL, SyncRun.Status.FAILED)
@@ -113,11 +113,16 @@ class ChannelViewSet(ModelViewSet):
         if not policy_registry.get_by_type(Channel).user_has_permission(request.user, "change"):
             raise PermissionDenied
         channel = get_object_or_404(Channel, pk=pk)
-        if channel.enabled:
-            sync_channel.enqueue(channel.pk)
+        if channel.enabled and schedule.run_now(channel):
             messages.success(
                 request,
                 gettext("Đã yêu cầu đồng bộ kênh “%(name)s”: kết quả ở mục “Lượt đồng bộ”.")
+                % {"name": channel.name},
+            )
+        elif channel.enabled:
+            messages.info(
+                request,
+                gettext("Kênh “%(name)s” đang có lượt đồng bộ chờ hoặc đang chạy.")
                 % {"name": channel.name},
             )
         else:

@@ -71,11 +71,15 @@ def _in_scope(channel: Channel) -> Q:
     return Q(producer_id__in=producer_ids) if producer_ids else Q()
 
 
-def desired_products(channel: Channel) -> list[Desired]:
-    """Every product the channel should carry, plus every product it carries now."""
+def desired_products(channel: Channel, only: set[int] | None = None) -> list[Desired]:
+    """Every product the channel should carry, plus every product it carries now
+    (or, with `only`, just those of these products)."""
     listed = Listing.objects.filter(channel=channel).values("product_id")
+    products = (
+        ProductPage.objects.all() if only is None else ProductPage.objects.filter(pk__in=only)
+    )
     rows = list(
-        ProductPage.objects.filter(Q(pk__in=listed) | (Q(live=True) & _in_scope(channel)))
+        products.filter(Q(pk__in=listed) | (Q(live=True) & _in_scope(channel)))
         .order_by("pk")
         .values(
             "pk",

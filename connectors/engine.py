@@ -21,6 +21,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from connectors import images as image_rules
+from connectors import stock_push
 from connectors.base import (
     Adapter,
     AuthError,
@@ -39,11 +40,12 @@ from connectors.orders import pull_orders
 
 logger = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=15)
+LEASE = datetime.timedelta(minutes=5)  # a killed pass blocks its channel this long at most
 RENEW_EVERY = 60  # seconds: a long pass keeps its lease while it makes calls
 ATTEMPTS = 4  # per operation within one pass; what still fails waits for the next pass
 BACKOFF_BASE = 0.5  # seconds: 0.5, 1, 2 (+ jitter), or the marketplace's Retry-After
 REFRESH_AHEAD = datetime.timedelta(minutes=10)
+PASS_KINDS = ("orders", "push", "pass", "reconcile")  # each covers the ones before it
 
 
 class ChannelBusy(Exception):
@@ -184,10 +186,14 @@ class Caller:
 
 @dataclass
 class Pass:
+    """`kind` is what the pass covers: "orders" only pulls orders; "push" pulls orders
+    and then sends only the SKUs waiting in connectors.stock_push; "pass" looks at every
+    product; "reconcile" first reads back what the marketplace shows."""
+
     channel: Channel
     caller: Caller
+    kind: str = "pass"
     dry_run: bool = False
-    reconcile: bool = False
     report: Report = field(default_factory=Report)
     progress: Callable[[str], None] = lambda line: None
 
@@ -195,11 +201,16 @@ class Pass:
         self.progress("orders")
         if not self.dry_run:
             pull_orders(self.channel, self.caller, self.report)
-        if self.reconcile and not self.dry_run:
+        if self.kind == "orders":
+            return self.report
+        # Read after the pull, so stock the pull just changed is pushed by this pass.
+        pending = stock_push.take(self.channel)
+        if self.kind == "reconcile" and not self.dry_run:
             self.progress("reconcile")
             self._reconcile()
         self.progress("plan")
-        desired = desired_products(self.channel)
+        only = stock_push.product_ids(pending) if self.kind == "push" else None
+        desired = desired_products(self.channel, only)
         listings: dict[int, dict[str, Listing]] = {}
         for listing in Listing.objects.filter(channel=self.channel):
             listings.setdefault(listing.product_id, {})[listing.sku] = listing
@@ -219,6 +230,8 @@ class Pass:
         self._push("update_prices", prices, "pushed_price", "price")
         self.progress("stock")
         self._push("update_stock", stocks, "pushed_stock", "stock")
+        if not self.dry_run:
+            stock_push.done(pending)  # failed SKUs keep their row state for the next pass
         return self.report
 
     def _reconcile(self) -> None:
@@ -494,16 +507,22 @@ def run_pass(
     channel: Channel,
     adapter: Adapter,
     *,
+    kind: str = "pass",
     dry_run: bool = False,
-    reconcile: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[str], None] = lambda line: None,
 ) -> SyncRun:
-    """One pass under the channel's lease, recorded as a SyncRun. `reconcile` first reads
-    the marketplace's listings to catch changes made there (a slower, periodic pass)."""
+    """One pass under the channel's lease, recorded as a SyncRun (kinds: see Pass).
+    A run left "running" by a killed worker is closed as interrupted first."""
+    if kind not in PASS_KINDS:
+        raise ValueError(f"Unknown pass kind {kind!r}")
     owner = acquire(channel)
-    kind = "dry-run" if dry_run else "reconcile" if reconcile else "pass"
-    run = SyncRun.objects.create(channel=channel, kind=kind)
+    SyncRun.objects.filter(channel=channel, status=SyncRun.Status.RUNNING).update(
+        status=SyncRun.Status.FAILED,
+        errors=["Lượt đồng bộ bị dừng giữa chừng (tiến trình bị tắt)."],
+        finished_at=timezone.now(),
+    )
+    run = SyncRun.objects.create(channel=channel, kind="dry-run" if dry_run else kind)
     report = Report()
     caller = Caller(
         channel,
@@ -520,7 +539,7 @@ def run_pass(
             and (channel.token_expires_at < timezone.now() + REFRESH_AHEAD)
         ):
             caller.refresh()
-        Pass(channel, caller, dry_run, reconcile, report, progress).run()
+        Pass(channel, caller, kind, dry_run, report, progress).run()
         run.status = SyncRun.Status.PARTIAL if report.errors else SyncRun.Status.OK
     except (MarketplaceError, NeedsReauthorisation, LeaseLost) as error:
         report.error(channel.slug, str(error))  # what was done before stays in the counts

@@ -4,7 +4,7 @@ A Listing binds one of our SKUs to one channel: the marketplace's ids, its state
 what was last pushed (content fingerprint, price, stock), so a pass compares and sends
 only what changed. Secrets live encrypted in `Channel.secrets` (connectors.crypto)."""
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,8 +46,23 @@ class Channel(models.Model):
     stock_buffer = models.PositiveIntegerField(
         _("giữ lại (đơn vị)"), default=0, help_text=_("Số lượng không đưa lên sàn này.")
     )
+    # The scheduler (background.schedule) runs each kind of pass this often.
+    orders_interval_minutes = models.PositiveSmallIntegerField(
+        _("lấy đơn từ sàn (phút)"), default=2, validators=[MinValueValidator(1)]
+    )
     stock_interval_minutes = models.PositiveSmallIntegerField(
-        _("đồng bộ tồn kho (phút)"), default=5
+        _("đồng bộ tồn kho, giá, tin đăng (phút)"), default=5, validators=[MinValueValidator(1)]
+    )
+    full_interval_minutes = models.PositiveSmallIntegerField(
+        _("đối soát toàn bộ với sàn (phút)"),
+        default=1440,
+        validators=[MinValueValidator(1)],
+        help_text=_("1440 = mỗi ngày một lần, lúc nửa đêm."),
+    )
+    sync_paused = models.BooleanField(
+        _("tạm dừng đồng bộ tự động"),
+        default=False,
+        help_text=_("Không chạy theo lịch; thay đổi được giữ lại và gửi khi bật lại."),
     )
     calls_per_second = models.PositiveSmallIntegerField(
         _("số lệnh gọi tối đa mỗi giây"), default=10, help_text=_("Giới hạn của sàn cho ứng dụng.")
@@ -211,3 +226,19 @@ class MarketplaceOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel.slug}:{self.external_id}"
+
+
+class PendingPush(models.Model):
+    """A SKU whose stock (or listing) changed since the channel last pushed it, one row
+    per change: the scheduler turns them into one debounced quick pass per channel
+    (connectors.stock_push)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    sku = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.sku}"

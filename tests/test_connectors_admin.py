@@ -175,9 +175,14 @@ def test_the_product_editor_links_to_its_listings(as_coop, shop):
     assert expected in html.decode()
 
 
-def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(as_staff, channel, monkeypatch):
+def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
+    as_staff, channel, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(engine, "BACKOFF_BASE", 0)  # the closed port fails at once
-    response = as_staff.post(reverse("marketplace_channels:sync", args=[channel.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_staff.post(
+            reverse("marketplace_channels:sync", args=[channel.pk]), follow=True
+        )
     assert "Đã yêu cầu đồng bộ kênh “Shopee tỉnh”" in response.content.decode()
     run = SyncRun.objects.get(channel=channel)
     assert run.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL)

@@ -226,15 +226,14 @@ def test_staff_notes_stay_within_the_column(card_order):
     assert len(Order.objects.get(pk=card_order.pk).needs_attention) == 255
 
 
-def test_expiry_command_runs_the_task(card_order):
-    from io import StringIO
-
-    from django.core.management import call_command
+def test_the_scheduler_runs_hold_expiry(card_order, django_capture_on_commit_callbacks):
+    from background.models import Slot
+    from background.schedule import Scheduler
 
     Order.objects.filter(pk=card_order.pk).update(
         hold_until=timezone.now() - datetime.timedelta(seconds=1)
     )
-    out = StringIO()
-    call_command("expire_order_holds", stdout=out)
-    assert out.getvalue().strip() == "Released 1 expired hold(s)."
+    with django_capture_on_commit_callbacks(execute=True):
+        Scheduler().tick()
+    assert Slot.objects.get(job="expire_holds").outcome == "released 1"
     assert levels(card_order) == (10, 0)

@@ -12,7 +12,7 @@ from catalogue import stock
 from catalogue.models import ProductPage
 from connectors.engine import ChannelBusy, LeaseLost, acquire, release, renew, run_pass
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
-from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder
+from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, PendingPush
 from connectors.registry import adapter_for
 from connectors.sandbox.server import Faults, running
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
@@ -257,7 +257,7 @@ def test_reconcile_pass_undoes_edits_made_on_the_marketplace(market, demo):
     assert sync(channel).counts.get("stock", 0) == 0  # a fast pass trusts its records
 
     channel.refresh_from_db()
-    run = run_pass(channel, adapter_for(channel), reconcile=True, sleep=no_sleep)
+    run = run_pass(channel, adapter_for(channel), kind="reconcile", sleep=no_sleep)
     assert run.status == "ok", run.errors
     assert run.counts["reconcile_drift"] >= 1 and run.counts["reconcile_missing"] >= 1
     live = market.live_skus()
@@ -306,3 +306,23 @@ def test_a_product_published_again_is_listed_again(market, demo):
     assert run.status == "ok" and run.counts["relist"] == 1
     assert sku in market.live_skus()
     assert Listing.objects.get(channel=channel, sku=sku).state == "live"
+
+
+def test_a_quick_push_sends_only_the_waiting_skus_and_an_orders_pass_only_pulls(market, demo):
+    channel = make_channel(market)
+    assert sync(channel).status == "ok"
+    sku = max(demo, key=demo.get)
+    stock.adjust(sku, 3)
+    assert PendingPush.objects.filter(channel=channel, sku=sku).count() == 1
+    writes = market.writes()
+
+    run = run_pass(channel, adapter_for(channel), kind="push", sleep=no_sleep)
+    assert run.status == "ok" and run.kind == "push"
+    assert run.counts.get("stock") == 1 and market.writes() == writes + 1
+    assert market.live_skus()[sku]["stock"] == demo[sku] + 3
+    assert not PendingPush.objects.filter(channel=channel).exists()  # consumed
+
+    stock.adjust(sku, -1)
+    run = run_pass(channel, adapter_for(channel), kind="orders", sleep=no_sleep)
+    assert run.status == "ok" and market.writes() == writes + 1  # pulled, pushed nothing
+    assert PendingPush.objects.filter(channel=channel, sku=sku).count() == 1  # still waiting

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -18,6 +19,7 @@ from catalogue.dates import add_months
 from catalogue.text import NormalizedTextModel
 
 VALIDITY_MONTHS = 36
+EXPIRY_NOTICE_DAYS = 30  # the producer is told this many days before the certificate ends
 
 
 class IssuerLevel(models.TextChoices):
@@ -86,6 +88,9 @@ class Certificate(NormalizedTextModel):
         default=CertificateStatus.VALID,
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    expiry_notice_sent_on = models.DateField(
+        _("đã báo sắp hết hiệu lực ngày"), null=True, blank=True, editable=False
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document",
         null=True,
@@ -149,6 +154,9 @@ class Certificate(NormalizedTextModel):
     def save(self, *args, **kwargs):
         if self.signed_on and not self.valid_until:
             self.valid_until = add_months(self.signed_on, VALIDITY_MONTHS)
+        notice_window_end = timezone.localdate() + datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
+        if self.expiry_notice_sent_on and self.valid_until > notice_window_end:
+            self.expiry_notice_sent_on = None  # extended: the new end date gets its own notice
         super().save(*args, **kwargs)
         self._refresh_storefront()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_config, env_list, env_str
+from .env import database_config, env_list, env_str, tasks_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "catalogue",
     "orders",
     "connectors",
+    "background",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -157,8 +159,22 @@ LOGIN_REDIRECT_URL = "orders_my_orders"
 # key is derived from SECRET_KEY.
 CONNECTORS_ENCRYPTION_KEY = env_str("CONNECTORS_ENCRYPTION_KEY")
 
-# Background work: the immediate backend until the task issue wires workers.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (Django Tasks API). "database": django-tasks-db, run by
+# `manage.py db_worker` (the default, no extra server); "rq": RQ workers on Redis
+# (`manage.py rqworker default`), chosen by setting REDIS_URL or TASKS_BACKEND=rq.
+REDIS_URL = env_str("REDIS_URL")
+TASKS = tasks_config(env_str("TASKS_BACKEND", "rq" if REDIS_URL else "database"))
+# A pass can run for minutes (first listing of a large catalogue): RQ's 3-minute
+# default job timeout would kill it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+if REDIS_URL:
+    # Shared by every web process: lookup rate limits, facet-count versions.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+# The scheduler ticks this often; /healthz says "down" after three missed ticks. Run
+# from cron (`run_scheduler --once` every minute), set it to 60.
+SCHEDULER_TICK_SECONDS = int(env_str("SCHEDULER_TICK_SECONDS", "10"))
 
 LOGGING = {
     "version": 1,
@@ -169,6 +185,7 @@ LOGGING = {
         # One line per page action and per task run is noise for an operator.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "ocop.tasks": {"level": "INFO"},  # one line per task run (background.tasklog)
         # urllib3 logs full URLs at DEBUG: marketplace tokens and signatures ride in them.
         "urllib3": {"level": "INFO"},
     },

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -43,3 +44,18 @@ def database_config(sqlite_path: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
         }
     return config
+
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "background.backends.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_config(name: str) -> dict:
+    """The TASKS setting for a backend named "database", "rq" or "immediate"."""
+    if name not in TASK_BACKENDS:
+        choices = ", ".join(TASK_BACKENDS)
+        raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {choices}, not {name!r}.")
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}

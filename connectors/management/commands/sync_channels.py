@@ -35,7 +35,7 @@ class Command(BaseCommand):
                     item,
                     adapter_for(item),
                     dry_run=dry_run,
-                    reconcile=reconcile,
+                    kind="reconcile" if reconcile else "pass",
                     progress=lambda stage, slug=item.slug: self.stdout.write(f"{slug}: {stage}…"),
                 )
             except ChannelBusy as error:
