@@ -6,6 +6,7 @@ and the stock is held (`catalogue.stock.reserve_many`), or nothing is.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalogue import stock
 from catalogue.models import Commune, ProducerPage, Province
 from catalogue.models.codes import CodeSequence
-from orders import notify, shipping
+from orders import shipping, tasks
 from orders.cart import CartLine, by_producer, cart_lines, sellable_variants
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod, SubOrder
 from orders.payments import card_payments_enabled
@@ -195,5 +196,5 @@ def place_order(
             names = {line.sku: f"{line.product.title} ({line.variant.name})" for line in lines}
             raise NotEnoughStock(error, names) from None
         if method == PaymentMethod.COD:
-            transaction.on_commit(lambda: notify.order_placed(order.pk))
+            transaction.on_commit(partial(tasks.send_order_placed.enqueue, order.pk))
     return order

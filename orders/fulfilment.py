@@ -8,6 +8,7 @@ cancellation whatever the order they come in.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -18,7 +19,7 @@ from catalogue import stock
 from catalogue.models import ProducerPage
 from catalogue.money import format_vnd
 from catalogue.roles import PROVINCE_STAFF_GROUP
-from orders import notify
+from orders import tasks
 from orders.models import Order, OrderEvent, SubOrder, sku_quantities
 
 Status = SubOrder.Status
@@ -200,7 +201,7 @@ def change_status(
             _cancel_order_if_nothing_left(order, user)
         if (order.status, order.needs_attention) != order_before:
             order.save(update_fields=["status", "needs_attention"])
-        transaction.on_commit(lambda: notify.sub_order_changed(sub_order.pk))
+        transaction.on_commit(partial(tasks.send_sub_order_changed.enqueue, sub_order.pk))
     return sub_order
 
 

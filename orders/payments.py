@@ -7,6 +7,7 @@ The webhook and the shopper's return from the payment page both end in `mark_pai
 
 import datetime
 import logging
+from functools import partial
 
 import stripe
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from catalogue import stock
 from catalogue.money import format_vnd
-from orders import notify
+from orders import tasks
 from orders.models import Order, OrderEvent, PaymentEvent, SubOrder, sku_quantities
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def mark_paid(order_id: int, amount: int) -> bool:
         order.paid_at = timezone.now()
         order.hold_until = None
         order.save(update_fields=["status", "paid_at", "hold_until", "needs_attention"])
-        transaction.on_commit(lambda: notify.order_placed(order.pk))
+        transaction.on_commit(partial(tasks.send_order_placed.enqueue, order.pk))
     return True
 
 

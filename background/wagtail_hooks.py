@@ -1,0 +1,25 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from background.admin_views import may_manage, pause_view, sync_view
+
+
+class SyncMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return may_manage(request.user)
+
+
+@hooks.register("register_admin_urls")
+def sync_urls():
+    return [
+        path("sync/", sync_view, name="background_sync"),
+        path("sync/<int:pk>/pause/", pause_view, name="background_sync_pause"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def sync_menu_item() -> MenuItem:
+    # Next to "Kênh bán" (order 220): that group takes no items from other apps.
+    return SyncMenuItem(_("Đồng bộ"), reverse("background_sync"), icon_name="rotate", order=221)
