@@ -43,7 +43,10 @@ class ChannelForm(WagtailAdminModelForm):
             "price_markup_percent",
             "stock_share_percent",
             "stock_buffer",
+            "orders_interval_minutes",
             "stock_interval_minutes",
+            "full_interval_minutes",
+            "sync_paused",
             "calls_per_second",
         ]
         widgets = {"producers": forms.CheckboxSelectMultiple}

@@ -45,7 +45,9 @@ def _form(**changes) -> dict:
         "price_markup_percent": "5",
         "stock_buffer": "1",
         "stock_share_percent": "100",
+        "orders_interval_minutes": "2",
         "stock_interval_minutes": "5",
+        "full_interval_minutes": "1440",
         "calls_per_second": "10",
         **{f"secret_{key}": value for key, value in SECRETS.items()},
     }
@@ -54,9 +56,14 @@ def _form(**changes) -> dict:
 
 
 def test_staff_creates_a_channel_whose_secrets_are_stored_encrypted(as_staff, coop):
-    response = as_staff.post(reverse("marketplace_channels:add"), _form(producers=[coop.page.pk]))
+    response = as_staff.post(
+        reverse("marketplace_channels:add"),
+        _form(producers=[coop.page.pk], orders_interval_minutes="3", sync_paused="on"),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     channel = Channel.objects.get(slug="shopee-tn")
+    assert (channel.orders_interval_minutes, channel.stock_interval_minutes) == (3, 5)
+    assert channel.full_interval_minutes == 1440 and channel.sync_paused
     assert PARTNER_KEY not in channel.secrets and "2001234" not in channel.secrets
     assert channel.get_secrets() == SECRETS
     assert list(channel.producers.all()) == [coop.page]
