@@ -226,10 +226,14 @@ def test_staff_notes_stay_within_the_column(card_order):
     assert len(Order.objects.get(pk=card_order.pk).needs_attention) == 255
 
 
-def test_the_scheduler_runs_hold_expiry(card_order, django_capture_on_commit_callbacks):
+def test_the_scheduler_runs_hold_expiry(card_order, shop, django_capture_on_commit_callbacks):
     from background.models import Slot
     from background.schedule import Scheduler
+    from connectors.models import Channel, Listing, PendingPush
 
+    shopee = Channel.objects.create(kind="shopee", name="S", slug="s", base_url="http://x.invalid")
+    Listing.objects.create(channel=shopee, sku=card_order.sku, product=shop["noodles"])
+    Channel.objects.filter(pk=shopee.pk).update(sync_paused=True)  # only the release here
     Order.objects.filter(pk=card_order.pk).update(
         hold_until=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -237,3 +241,5 @@ def test_the_scheduler_runs_hold_expiry(card_order, django_capture_on_commit_cal
         Scheduler().tick()
     assert Slot.objects.get(job="expire_holds").outcome == "released 1"
     assert levels(card_order) == (10, 0)
+    # the units are visible again on the marketplaces with the next quick push
+    assert PendingPush.objects.filter(channel=shopee, sku=card_order.sku).exists()

@@ -300,3 +300,19 @@ def test_preview_shows_the_draft_and_new_pages(coop, make_product, client):
     new.full_clean()
     response = new.make_preview_request()
     assert response.status_code == 200 and "45.000\u00a0₫" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_a_product_makes_its_storefront_image_sizes(coop, make_product):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from catalogue.models import ProductGalleryImage
+    from catalogue.product_view import GALLERY_RENDITIONS, OG_RENDITION
+
+    image = get_image_model().objects.create(title="Chè", file=get_test_image_file())
+    product = make_product(coop.page)
+    ProductGalleryImage.objects.create(page=product, image=image, sort_order=0)
+    product.save_revision().publish()  # the immediate task backend runs the task at commit
+    made = set(image.renditions.values_list("filter_spec", flat=True))
+    assert made >= {*GALLERY_RENDITIONS, OG_RENDITION, "fill-480x480|format-webp"}

@@ -1,9 +1,11 @@
 """OCOP product pages and their variants (the sellable units, one SKU each)."""
 
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -167,9 +169,12 @@ class ProductPage(CataloguePage):
         result = super().save(*args, **kwargs)
         # After the variants and marks are written (ClusterableModel.save), in the same
         # transaction; the storefront re-reads the live row, so draft saves change nothing.
+        from catalogue import tasks
         from catalogue.storefront import index
 
         index.refresh_products([self.pk])
+        if self.live:
+            transaction.on_commit(partial(tasks.pregenerate_renditions.enqueue, self.pk))
         return result
 
     def move(self, target, pos=None, user=None):
