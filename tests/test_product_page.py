@@ -302,8 +302,9 @@ def test_preview_shows_the_draft_and_new_pages(coop, make_product, client):
     assert response.status_code == 200 and "45.000\u00a0₫" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_publishing_a_product_makes_its_storefront_image_sizes(coop, make_product):
+def test_publishing_a_product_makes_its_storefront_image_sizes(
+    coop, make_product, django_capture_on_commit_callbacks
+):
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
 
@@ -313,6 +314,7 @@ def test_publishing_a_product_makes_its_storefront_image_sizes(coop, make_produc
     image = get_image_model().objects.create(title="Chè", file=get_test_image_file())
     product = make_product(coop.page)
     ProductGalleryImage.objects.create(page=product, image=image, sort_order=0)
-    product.save_revision().publish()  # the immediate task backend runs the task at commit
+    with django_capture_on_commit_callbacks(execute=True):
+        product.save_revision().publish()  # the task is enqueued (run, in tests) at commit
     made = set(image.renditions.values_list("filter_spec", flat=True))
     assert made >= {*GALLERY_RENDITIONS, OG_RENDITION, "fill-480x480|format-webp"}
