@@ -8,7 +8,7 @@ import logging
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django_tasks import task_backends
-from django_tasks.base import TaskResult, TaskResultStatus
+from django_tasks.base import Task, TaskResult, TaskResultStatus
 
 from background.models import PendingTask
 
@@ -32,43 +32,33 @@ def keep(result: TaskResult, error: Exception) -> None:
 
 
 def flush() -> int:
-    """Send what the outbox holds, oldest first; stops at the first failure (the queue
-    is still down) and returns how many were sent. Safe in two schedulers at once: a row
-    is deleted in the transaction that sends it, and a task sent twice finds its slot
-    already claimed (background.tasks)."""
+    """Send what the outbox holds, oldest first, and return how many were sent. Stops at
+    the first row the queue refuses (it is still down); a row that cannot be sent at all
+    (its task was renamed or removed) is skipped with an error and kept for a person to
+    look at. Safe in two schedulers at once: a row is deleted in the transaction that
+    sends it, and a task sent twice finds its slot already claimed (background.tasks)."""
     sent = 0
     for pk in PendingTask.objects.values_list("pk", flat=True):
         with transaction.atomic():
             row = PendingTask.objects.select_for_update().filter(pk=pk).first()
             if row is None:
                 continue  # another scheduler sent it
-            backend = task_backends[row.backend]
-            task = import_string(row.task_path).using(
-                queue_name=row.queue_name, priority=row.priority, backend=row.backend
-            )
-            result = TaskResult(
-                task=task,
-                id=row.result_id,
-                status=TaskResultStatus.READY,
-                enqueued_at=None,
-                started_at=None,
-                last_attempted_at=None,
-                finished_at=None,
-                args=row.args,
-                kwargs=row.kwargs,
-                backend=row.backend,
-                errors=[],
-                worker_ids=[],
-            )
             try:
+                task, result = _rebuild(row)
+            except Exception as error:  # noqa: BLE001 - a task that no longer exists
+                _failed(row, error)
+                logger.error(
+                    "outbox: task %s (%s) cannot be sent: %s", row.pk, row.task_path, error
+                )
+                continue
+            try:
+                backend = task_backends[row.backend]
                 if hasattr(backend, "send"):
                     backend.send(result)
                 else:  # the deployment moved to another backend since
                     task.enqueue(*row.args, **row.kwargs)
             except Exception as error:  # noqa: BLE001 - any failure: keep it, try later
-                PendingTask.objects.filter(pk=pk).update(
-                    attempts=row.attempts + 1, last_error=type(error).__name__
-                )
+                _failed(row, error)
                 logger.warning(
                     "outbox: %d task(s) still waiting, queue not answering (%s)",
                     PendingTask.objects.count(),
@@ -80,3 +70,30 @@ def flush() -> int:
     if sent:
         logger.info("outbox: sent %d task(s) kept while the queue was down", sent)
     return sent
+
+
+def _rebuild(row: PendingTask) -> tuple[Task, TaskResult]:
+    task = import_string(row.task_path).using(
+        queue_name=row.queue_name, priority=row.priority, backend=row.backend
+    )
+    result = TaskResult(
+        task=task,
+        id=row.result_id,
+        status=TaskResultStatus.READY,
+        enqueued_at=None,
+        started_at=None,
+        last_attempted_at=None,
+        finished_at=None,
+        args=row.args,
+        kwargs=row.kwargs,
+        backend=row.backend,
+        errors=[],
+        worker_ids=[],
+    )
+    return task, result
+
+
+def _failed(row: PendingTask, error: Exception) -> None:
+    PendingTask.objects.filter(pk=row.pk).update(
+        attempts=row.attempts + 1, last_error=type(error).__name__
+    )

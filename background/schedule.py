@@ -4,8 +4,9 @@ A tick runs in one transaction holding the scheduler heartbeat row's lock (row l
 PostgreSQL, the write lock on SQLite), so two schedulers take turns; a slot is unique
 per job and due time as well. Periodic jobs are due once per period, periods aligned to
 local midnight (a daily job runs at 00:00). A job whose previous slot has not finished
-is not enqueued again; a slot whose worker died (or whose task was lost) is marked
-"lost" and the job is scheduled anew.
+is not enqueued again. A slot the queue lost, or whose site-wide job died, is sent
+again; a channel pass whose worker died (its lease lapsed) is closed as "lost", and the
+channel's next pass takes over.
 
 For one channel, the passes due at the same tick are folded into the strongest one
 (reconcile ⊃ pass ⊃ push ⊃ orders); the others are recorded as covered by it."""
@@ -54,8 +55,7 @@ class Scheduler:
         now = now or timezone.now()
         with transaction.atomic():
             Heartbeat.objects.update_or_create(name="scheduler", defaults={"at": now})
-            busy_keys, busy_channels = self._open(now)
-            enqueued = []
+            busy_keys, busy_channels, enqueued = self._open(now)
             for job in jobs.GLOBAL_JOBS:
                 if job.name not in busy_keys:
                     slot = self._slot(job.name, job.name, None, period_start(now, job.every), now)
@@ -71,9 +71,12 @@ class Scheduler:
         outbox.flush()
         return enqueued
 
-    def _open(self, now: datetime.datetime) -> tuple[set[str], set[int]]:
-        """Keys and channels with a slot still queued or running; dead ones are closed."""
-        keys, channels, dead = set(), set(), []
+    def _open(self, now: datetime.datetime) -> tuple[set[str], set[int], list[Slot]]:
+        """Keys and channels with a slot still queued or running, and the slots sent
+        again. A slot whose task never started (the queue lost it) or whose site-wide job
+        died is sent again as it is, so a daily job still runs today; a channel pass whose
+        worker died is closed as lost: the channel's next pass picks up its work."""
+        keys, channels, dead, again = set(), set(), [], []
         free = set(
             Channel.objects.filter(
                 Q(lease_until__isnull=True) | Q(lease_until__lt=now)
@@ -81,8 +84,11 @@ class Scheduler:
         )
         for slot in Slot.objects.filter(finished_at__isnull=True):
             if self._dead(slot, now, free):
-                dead.append(slot.pk)
-            elif slot.channel_id:
+                if slot.channel_id and slot.started_at:
+                    dead.append(slot.pk)
+                    continue
+                again.append(slot)
+            if slot.channel_id:
                 channels.add(slot.channel_id)
             else:
                 keys.add(slot.key)
@@ -90,8 +96,15 @@ class Scheduler:
             Slot.objects.filter(pk__in=dead).update(
                 finished_at=now, outcome="lost: worker stopped or task lost"
             )
-            logger.warning("scheduler: %d slot(s) lost (worker stopped?); rescheduling", len(dead))
-        return keys, channels
+            logger.warning("scheduler: %d pass(es) lost (worker stopped?)", len(dead))
+        if again:
+            Slot.objects.filter(pk__in=[slot.pk for slot in again]).update(
+                enqueued_at=now, started_at=None
+            )
+            for slot in again:
+                transaction.on_commit(partial(self.enqueue, slot.pk))
+            logger.warning("scheduler: %d slot(s) not run in time, sent again", len(again))
+        return keys, channels, again
 
     @staticmethod
     def _dead(slot: Slot, now: datetime.datetime, free_channels: set[int]) -> bool:

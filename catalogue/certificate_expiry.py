@@ -3,6 +3,7 @@ producer EXPIRY_NOTICE_DAYS before theirs ends. Safe to run any number of times 
 and by two workers at once: each step only picks up what is not done yet."""
 
 import datetime
+import logging
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,13 +16,16 @@ from catalogue.models import Certificate, CertificateStatus
 from catalogue.models.certificates import EXPIRY_NOTICE_DAYS
 from connectors import stock_push
 
+logger = logging.getLogger(__name__)
+
 
 def run(today: datetime.date | None = None) -> str:
     """Expire, then notify; returns a one-line summary like 'expired 2, notified 3, no email 0'."""
     today = today or timezone.localdate()
     expired = expire(today)
-    notified, no_email = notify(today)
-    return f"expired {expired}, notified {notified}, no email {no_email}"
+    notified, no_email, failed = notify(today)
+    summary = f"expired {expired}, notified {notified}, no email {no_email}"
+    return summary + (f", not sent {failed}" if failed else "")
 
 
 def expire(today: datetime.date) -> int:
@@ -41,10 +45,11 @@ def expire(today: datetime.date) -> int:
     return len(certificates)
 
 
-def notify(today: datetime.date) -> tuple[int, int]:
+def notify(today: datetime.date) -> tuple[int, int, int]:
     """Email the producer of each VALID certificate ending within EXPIRY_NOTICE_DAYS, once.
 
-    Returns (notified, skipped for lack of an email address). A certificate whose product
+    Returns (notified, skipped for lack of an email address, failed to send: tried again
+    on the next run). A certificate whose product
     already has a later valid one (renewed) needs no notice.
     """
     renewed = Certificate.objects.filter(
@@ -63,7 +68,7 @@ def notify(today: datetime.date) -> tuple[int, int]:
         .select_related("product__producer")
         .order_by("pk")
     )
-    notified = no_email = 0
+    notified = no_email = failed = 0
     for certificate in due:
         producer = certificate.product.producer
         if producer is None or not producer.email:
@@ -77,12 +82,14 @@ def notify(today: datetime.date) -> tuple[int, int]:
             continue
         try:
             _send_notice(certificate, producer.email)
-        except Exception:
+        except Exception:  # noqa: BLE001 - one bad address must not stop the others' notices
             # Not sent: release the claim so the next run tries again.
             Certificate.objects.filter(pk=certificate.pk).update(expiry_notice_sent_on=None)
-            raise
+            logger.exception("certificate %s: expiry notice not sent", certificate.pk)
+            failed += 1
+            continue
         notified += 1
-    return notified, no_email
+    return notified, no_email, failed
 
 
 def _send_notice(certificate: Certificate, email: str) -> None:

@@ -82,6 +82,7 @@ def set_on_hand(sku: str, quantity: int, expected: int | None = None) -> StockIt
     return item
 
 
+@transaction.atomic  # the change and its note for the marketplaces, or neither
 def adjust(sku: str, delta: int) -> StockItem:
     """Add (goods received) or remove (damaged, sold elsewhere) units, atomically."""
     get(sku)
@@ -94,6 +95,7 @@ def adjust(sku: str, delta: int) -> StockItem:
     return get(sku)
 
 
+@transaction.atomic
 def reserve(sku: str, quantity: int) -> None:
     """Hold units for an order that is not paid or shipped yet."""
     _require_positive(quantity)
@@ -106,6 +108,7 @@ def reserve(sku: str, quantity: int) -> None:
     _changed([sku])
 
 
+@transaction.atomic
 def release(sku: str, quantity: int) -> None:
     """Give held units back (order cancelled, payment failed, hold expired)."""
     _require_positive(quantity)
@@ -117,6 +120,7 @@ def release(sku: str, quantity: int) -> None:
     _changed([sku])
 
 
+@transaction.atomic
 def commit(sku: str, quantity: int) -> None:
     """Held units leave the shelf (order paid or shipped)."""
     _require_positive(quantity)

@@ -9,13 +9,14 @@ rows, so a pass that dies half-way loses nothing: the next one starts from the r
 import datetime
 import logging
 import random
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -41,7 +42,7 @@ from connectors.orders import pull_orders
 logger = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(minutes=5)  # a killed pass blocks its channel this long at most
-RENEW_EVERY = 60  # seconds: a long pass keeps its lease while it makes calls
+RENEW_EVERY = 60  # seconds: a running pass renews its lease this often (LeaseKeeper)
 ATTEMPTS = 4  # per operation within one pass; what still fails waits for the next pass
 BACKOFF_BASE = 0.5  # seconds: 0.5, 1, 2 (+ jitter), or the marketplace's Retry-After
 REFRESH_AHEAD = datetime.timedelta(minutes=10)
@@ -102,6 +103,35 @@ def release(channel: Channel, owner: str) -> None:
     )
 
 
+class LeaseKeeper(threading.Thread):
+    """Renews a pass's lease from a thread of its own, so the lease holds through long
+    calls (reading back a whole shop), Retry-After waits and long plans, and lapses only
+    when the process dies; the scheduler takes a lapsed lease as a dead pass."""
+
+    def __init__(self, channel: Channel, owner: str):
+        super().__init__(daemon=True, name=f"lease-{channel.slug}")
+        self.channel, self.owner = channel, owner
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(RENEW_EVERY):
+                try:
+                    renew(self.channel, self.owner)
+                except LeaseLost:
+                    self.lost = True
+                    return
+                except DatabaseError as error:  # a locked or restarting database: retry
+                    logger.warning("lease %s not renewed (%s)", self.channel.slug, error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def check(self) -> None:
+        if self.lost:
+            raise LeaseLost(f"Kênh {self.channel.slug}: lượt đồng bộ khác đã nhận kênh.")
+
+
 # Calls with retries
 
 
@@ -117,19 +147,18 @@ class Caller:
         refresh: Callable[[], None],
         sleep: Callable[[float], None] = time.sleep,
         rate_per_second: float = 10.0,
-        owner: str = "",
+        lease: LeaseKeeper | None = None,
     ):
         self.channel, self.adapter, self.refresh, self.sleep = channel, adapter, refresh, sleep
         self.interval = 1.0 / rate_per_second
         self.last_call = 0.0
-        self.owner, self.renewed = owner, time.monotonic()
+        self.lease = lease
         self.refreshed = False
         self.calls = 0
 
     def wait_turn(self) -> None:
-        if self.owner and time.monotonic() - self.renewed > RENEW_EVERY:
-            renew(self.channel, self.owner)
-            self.renewed = time.monotonic()
+        if self.lease:
+            self.lease.check()  # another pass took the channel: stop before calling
         gap = self.last_call + self.interval - time.monotonic()
         if gap > 0:
             self.sleep(gap)
@@ -524,13 +553,15 @@ def run_pass(
     )
     run = SyncRun.objects.create(channel=channel, kind="dry-run" if dry_run else kind)
     report = Report()
+    lease = LeaseKeeper(channel, owner)
+    lease.start()
     caller = Caller(
         channel,
         adapter,
         refresher(channel, adapter),
         sleep=sleep,
         rate_per_second=channel.calls_per_second,
-        owner=owner,
+        lease=lease,
     )
     try:
         if (
@@ -550,6 +581,7 @@ def run_pass(
         )
         raise
     finally:
+        lease.stopped.set()
         release(channel, owner)
     report.counts["calls"] = caller.calls
     run.counts, run.errors = dict(report.counts), report.errors[:200]

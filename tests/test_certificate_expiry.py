@@ -213,19 +213,26 @@ def test_extending_a_noticed_certificate_clears_the_notice(emailed, make_product
     assert _notice_date(certificate) is None
 
 
-def test_a_failed_send_releases_the_notice_for_the_next_run(
+def test_a_failed_send_is_tried_again_and_does_not_stop_the_others(
     emailed, make_product, today, monkeypatch
 ):
-    certificate = _certify(make_product(emailed.page), valid_until=today + 20 * DAY)
+    first = _certify(make_product(emailed.page), valid_until=today + 20 * DAY)
+    second = _certify(
+        make_product(emailed.page, title="Chè Tân Cương túi"), valid_until=today + 25 * DAY
+    )
+    real_send, calls = certificate_expiry.send_mail, []
 
-    def smtp_down(*args, **kwargs):
-        raise ConnectionRefusedError
+    def refused_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise ConnectionRefusedError  # e.g. the SMTP server refused this recipient
+        return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(certificate_expiry, "send_mail", smtp_down)
-    with pytest.raises(ConnectionRefusedError):
-        certificate_expiry.run(today)
-    assert _notice_date(certificate) is None
+    monkeypatch.setattr(certificate_expiry, "send_mail", refused_once)
+    summary = certificate_expiry.run(today)
+    assert summary == "expired 0, notified 1, no email 0, not sent 1"
+    assert _notice_date(first) is None and _notice_date(second) == today
 
     monkeypatch.undo()
     assert certificate_expiry.run(today) == "expired 0, notified 1, no email 0"
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2

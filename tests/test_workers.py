@@ -319,3 +319,54 @@ def settings_client():
     from django.test import Client
 
     return Client()
+
+
+def test_two_schedulers_ticking_at_the_same_moment_enqueue_each_slot_once(marketplaces):
+    """Two schedulers in two threads (two database connections), the same instant: the
+    lock on the heartbeat row makes them take turns, so every slot is enqueued once."""
+    import threading
+
+    from django.db import connection as thread_connection
+
+    now = timezone.now()
+    start = threading.Barrier(2)
+    sent: list[int] = []
+
+    def tick() -> None:
+        try:
+            start.wait()
+            Scheduler(enqueue=sent.append).tick(now)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    expected = Slot.objects.exclude(outcome__startswith="covered")
+    assert sorted(sent) == sorted(expected.values_list("pk", flat=True))
+    assert expected.count() == 5 + len(marketplaces)  # the site-wide jobs + one per channel
+
+
+def test_a_running_pass_keeps_its_lease_and_stops_when_another_takes_it(marketplaces, monkeypatch):
+    from connectors import engine
+
+    monkeypatch.setattr(engine, "RENEW_EVERY", 0.05)
+    shopee = marketplaces["shopee"]
+    owner = engine.acquire(shopee)
+    first_until = Channel.objects.get(pk=shopee.pk).lease_until
+    keeper = engine.LeaseKeeper(shopee, owner)
+    keeper.start()
+    try:
+        wait_until(
+            lambda: Channel.objects.get(pk=shopee.pk).lease_until > first_until,
+            "the lease to be renewed without any call",
+        )
+        Channel.objects.filter(pk=shopee.pk).update(lease_owner="another pass")
+        wait_until(lambda: keeper.lost, "the keeper to notice")
+        with pytest.raises(engine.LeaseLost):
+            keeper.check()
+    finally:
+        keeper.stopped.set()
+        keeper.join(timeout=5)

@@ -15,6 +15,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or tempfile.mkdtemp(prefix="ocop-test-me
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STOREFRONT_FACETS_MIN_RELOAD_SECONDS = 0  # counts follow every change at once in tests
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tasks run inline in tests; worker tests start real workers with TASKS_BACKEND set.
 TASKS = tasks_config(env_str("TASKS_BACKEND", "immediate"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
