@@ -4,7 +4,7 @@ scheduler time run every due slot exactly once; a worker killed in the middle of
 loses nothing; with Redis down, a checkout still succeeds and its email goes out later.
 
 These tests commit their data (the workers read it from another process), so they run
-in the second pytest session with the browser tests (scripts/test)."""
+in a pytest session of their own (scripts/test)."""
 
 import datetime
 import io
