@@ -19,33 +19,24 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
-from wagtail.permissions import policy_registry
 
 from background import health, jobs
 from background.models import PendingTask, Slot
 from background.schedule import period_start
+from connectors.admin_permissions import may_manage_channels
 from connectors.models import Channel, PendingPush, SyncRun
 
 DAY = datetime.timedelta(hours=24)
 FAILED_OUTCOMES = Q(outcome__startswith="lost") | Q(outcome__startswith="error")
 
 
-def may_manage(user) -> bool:
-    """Province staff: whoever may change channels (as for "Đồng bộ ngay")."""
-    return policy_registry.get_by_type(Channel).user_has_permission(user, "change")
-
-
 def _check(request: HttpRequest) -> None:
-    if not may_manage(request.user):
+    if not may_manage_channels(request.user):
         raise PermissionDenied  # Wagtail's admin turns it into its "permission denied"
 
 
 def next_due(now: datetime.datetime, every: datetime.timedelta) -> datetime.datetime:
     return period_start(now, every) + every
-
-
-def _counts(counts: dict) -> str:
-    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
 
 
 @dataclass
@@ -108,7 +99,7 @@ def channel_rows(now: datetime.datetime) -> list[ChannelRow]:
                 next_pass=due["sync:pass"],
                 next_reconcile=due["sync:reconcile"],
                 last_run=last_run,
-                last_counts=_counts(last_run.counts) if last_run else "",
+                last_counts=last_run.counts_text() if last_run else "",
                 queued=open_slots.get("queued", 0),
                 running=open_slots.get("running", 0),
                 failures=channel.failed_runs + open_slots.get("failed", 0),

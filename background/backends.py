@@ -11,7 +11,7 @@ import logging
 
 import django_rq
 from django.db import transaction
-from django_tasks.base import TaskResult, TaskResultStatus
+from django_tasks.base import TaskResult
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
@@ -26,20 +26,7 @@ logger = logging.getLogger(__name__)
 class RQBackend(rq_backend.RQBackend):
     def enqueue(self, task, args, kwargs) -> TaskResult:
         self.validate_task(task)
-        result = TaskResult(
-            task=task,
-            id=get_random_id(),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=list(args),
-            kwargs=dict(kwargs),
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
+        result = outbox.ready_result(task, get_random_id(), list(args), dict(kwargs))
         # Runs at once outside a transaction, after the commit inside one.
         transaction.on_commit(lambda: self.send_or_keep(result))
         return result

@@ -19,14 +19,11 @@ from django.views.decorators.http import require_safe
 
 from background import jobs
 from background.models import Heartbeat, PendingTask
+from ocop_site.settings.env import TASK_BACKENDS
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = {
-    "django_tasks_db.DatabaseBackend": "database",
-    "background.backends.RQBackend": "rq",
-    "django_tasks.backends.immediate.ImmediateBackend": "immediate",
-}
+BACKENDS = {path: name for name, path in TASK_BACKENDS.items()}  # dotted path → name
 MISSED_BEATS = 3  # heartbeats missed before the site counts as down
 QUEUE_TIMEOUT = 1.0  # seconds Redis has to answer a ping
 

@@ -72,25 +72,29 @@ def flush() -> int:
     return sent
 
 
-def _rebuild(row: PendingTask) -> tuple[Task, TaskResult]:
-    task = import_string(row.task_path).using(
-        queue_name=row.queue_name, priority=row.priority, backend=row.backend
-    )
-    result = TaskResult(
+def ready_result(task: Task, result_id: str, args: list, kwargs: dict) -> TaskResult:
+    """The result of a task that is enqueued but not yet on its queue."""
+    return TaskResult(
         task=task,
-        id=row.result_id,
+        id=result_id,
         status=TaskResultStatus.READY,
         enqueued_at=None,
         started_at=None,
         last_attempted_at=None,
         finished_at=None,
-        args=row.args,
-        kwargs=row.kwargs,
-        backend=row.backend,
+        args=args,
+        kwargs=kwargs,
+        backend=task.backend,
         errors=[],
         worker_ids=[],
     )
-    return task, result
+
+
+def _rebuild(row: PendingTask) -> tuple[Task, TaskResult]:
+    task = import_string(row.task_path).using(
+        queue_name=row.queue_name, priority=row.priority, backend=row.backend
+    )
+    return task, ready_result(task, row.result_id, row.args, row.kwargs)
 
 
 def _failed(row: PendingTask, error: Exception) -> None:

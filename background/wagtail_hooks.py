@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from background.admin_views import may_manage, pause_view, sync_view
+from background.admin_views import pause_view, sync_view
+from connectors.admin_permissions import may_manage_channels
 
 
 class SyncMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return may_manage(request.user)
+        return may_manage_channels(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -6,11 +6,17 @@ the one action."""
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.permission_policies import BasePermissionPolicy
+from wagtail.permissions import policy_registry
 
 from catalogue.models import ProducerPage
-from connectors.models import Listing
+from connectors.models import Channel, Listing
 from orders.admin_permissions import STAFF
 from orders.fulfilment import scope_for
+
+
+def may_manage_channels(user) -> bool:
+    """Province staff: whoever may change channels may run, pause and watch their sync."""
+    return policy_registry.get_by_type(Channel).user_has_permission(user, "change")
 
 
 class ListingPermissionPolicy(BasePermissionPolicy):

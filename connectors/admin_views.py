@@ -25,19 +25,15 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permissions import policy_registry
 
 from background import schedule
 from catalogue.models import ProductPage
 from connectors.admin_forms import ChannelForm
+from connectors.admin_permissions import may_manage_channels
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
 from orders.fulfilment import scope_for, scoped_producers
 
 ERROR_STATUSES = (SyncRun.Status.PARTIAL, SyncRun.Status.FAILED)
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
 
 
 def _last_run(channel: Channel) -> str:
@@ -45,7 +41,7 @@ def _last_run(channel: Channel) -> str:
         return ""
     run = channel.latest_runs[0]
     started = f"{timezone.localtime(run.started_at):%d/%m %H:%M}"
-    return " · ".join(filter(None, [started, run.get_status_display(), _counts(run.counts)]))
+    return " · ".join(filter(None, [started, run.get_status_display(), run.counts_text()]))
 
 
 class LinkColumn(Column):
@@ -110,7 +106,7 @@ class ChannelViewSet(ModelViewSet):
         return ChannelForm
 
     def sync_now(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not policy_registry.get_by_type(Channel).user_has_permission(request.user, "change"):
+        if not may_manage_channels(request.user):
             raise PermissionDenied
         channel = get_object_or_404(Channel, pk=pk)
         if channel.enabled and schedule.run_now(channel):
@@ -268,7 +264,7 @@ class SyncRunViewSet(ReadOnlyViewSet):
         Column("status", label=_("Trạng thái"), accessor="get_status_display"),
         DateColumn("started_at", label=_("Bắt đầu"), sort_key="started_at"),
         DateColumn("finished_at", label=_("Kết thúc")),
-        Column("counts", label=_("Số liệu"), accessor=lambda run: _counts(run.counts)),
+        Column("counts", label=_("Số liệu"), accessor=lambda run: run.counts_text()),
         Column("errors", label=_("Lỗi"), accessor=lambda run: "; ".join(run.errors[:3])),
     ]
 

@@ -6,8 +6,9 @@ answers into these types. Everything else (what to push, retries, bookkeeping) i
 engine's. All money is integer VND; weights in grams, dimensions in centimetres.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol
 
 
@@ -153,3 +154,10 @@ class Adapter(Protocol):
 
 
 AdapterFactory = Callable[..., Adapter]
+
+
+def chunks(values: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most `size` values (a batch limit, an IN (...) list)."""
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -197,6 +197,10 @@ class SyncRun(models.Model):
     def __str__(self) -> str:
         return f"{self.channel.slug} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
 
+    def counts_text(self) -> str:
+        """ "calls 12, stock 3": what the pass did, for people."""
+        return ", ".join(f"{key} {value}" for key, value in sorted(self.counts.items()))
+
 
 class MarketplaceOrder(models.Model):
     """An order taken on a marketplace, with where its units are in our stock."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from connectors.base import chunks
 from connectors.models import Channel, Listing, PendingPush
 
 QUIET = datetime.timedelta(seconds=10)
@@ -21,17 +22,12 @@ MAX_WAIT = datetime.timedelta(seconds=60)
 CHUNK = 500  # SKUs or ids per IN (...) list
 
 
-def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def skus_changed(skus: Iterable[str]) -> None:
     """Record the SKUs for a quick pass on every enabled channel that lists them."""
     skus = sorted(set(skus))
     now = timezone.now()
     rows = []
-    for chunk in _chunks(skus):
+    for chunk in chunks(skus, CHUNK):
         pairs = (
             Listing.objects.filter(sku__in=chunk, channel__enabled=True)
             .values_list("channel_id", "sku")
@@ -69,7 +65,7 @@ def product_ids(pending: Pending) -> set[int]:
     from catalogue.models import ProductVariant
 
     ids: set[int] = set()
-    for chunk in _chunks(sorted(pending.skus)):
+    for chunk in chunks(sorted(pending.skus), CHUNK):
         ids.update(
             ProductVariant.objects.filter(sku__in=chunk).values_list("product_id", flat=True)
         )
@@ -77,7 +73,7 @@ def product_ids(pending: Pending) -> set[int]:
 
 
 def done(pending: Pending) -> None:
-    for chunk in _chunks(pending.ids):
+    for chunk in chunks(pending.ids, CHUNK):
         PendingPush.objects.filter(pk__in=chunk).delete()
 
 

@@ -2,7 +2,6 @@
 
 import io
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from connectors import crypto
 from connectors.models import CategoryMapping, Channel, Listing
 from connectors.sandbox.server import running
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,12 +108,6 @@ def test_dry_run_prints_the_plan_and_calls_nothing(demo_catalogue, db, tmp_path)
         assert sum(sandbox.calls.values()) == 0 and not sandbox.state.data["items"]
         with pytest.raises(CommandError, match="No channel"):
             run("sync_channels", "--channel", "nope")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_sandbox(port: int, state: Path) -> subprocess.Popen:

@@ -2,8 +2,6 @@
 never shown), run a pass on demand and read the runs; a producer's editors see only the
 marketplace listings of their own products."""
 
-import socket
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -12,16 +10,14 @@ from wagtail.admin.menu import admin_menu
 from connectors import engine
 from connectors.models import Channel, Listing, SyncRun
 from tests.conftest import admin_denied
+from tests.ports import free_port
 
 PARTNER_KEY = "pk-test-a1b2c3d4e5f6-3f9a"
 SECRETS = {"partner_id": "2001234", "partner_key": PARTNER_KEY, "shop_id": "778899"}
 
 
 def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture

@@ -2,33 +2,22 @@
 task queue does not answer, or the scheduler or a worker stopped beating."""
 
 import datetime
-import socket
 import time
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from background.health import BACKENDS
 from background.models import Heartbeat, PendingTask
+from ocop_site.settings.env import tasks_config as tasks
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-def tasks(name: str) -> dict:
-    backend = next(path for path, short in BACKENDS.items() if short == name)
-    return {"default": {"BACKEND": backend}}
 
 
 def beat(name: str, seconds_ago: float) -> None:
     at = timezone.now() - datetime.timedelta(seconds=seconds_ago)
     Heartbeat.objects.update_or_create(name=name, defaults={"at": at})
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @override_settings(TASKS=tasks("database"))
@@ -93,7 +82,7 @@ def test_a_stale_worker_heartbeat_is_down_unless_tasks_run_inline(client, backen
 def test_redis_not_answering_is_down_quickly(client):
     beat("scheduler", 1)
     beat("worker", 1)
-    queues = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0"}}
+    queues = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
     with override_settings(TASKS=tasks("rq"), RQ_QUEUES=queues):
         started = time.monotonic()
         response = client.get("/healthz")

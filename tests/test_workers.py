@@ -23,6 +23,7 @@ import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from background.models import PendingTask, Slot
@@ -35,6 +36,7 @@ from connectors.sandbox.server import running
 from connectors.shopee.sandbox import ShopeeSandbox
 from ocop_site.settings.env import tasks_config
 from orders.models import Order
+from tests.ports import free_port
 
 pytestmark = [
     pytest.mark.workers,
@@ -256,27 +258,26 @@ def test_with_redis_down_a_checkout_succeeds_and_its_email_goes_out_later(
     from catalogue.models import Commune
 
     needs_redis()
-    with socket_closed() as dead_url:
-        use_backend("rq", settings, redis_url=dead_url)
-        sku = shop["tea"].variants.first().sku
-        client = settings_client()
-        client.post("/gio-hang/them/", {"sku": sku, "quantity": 1, "next": "/gio-hang/"})
-        commune = Commune.objects.get(code="05983")
-        client.post(
-            "/thanh-toan/",
-            {
-                "name": "Nguyễn Thị Lan",
-                "phone": "0912345678",
-                "email": "lan@example.vn",
-                "street": "12 Lê Lợi",
-                "province": commune.province_id,
-                "commune": commune.pk,
-            },
-        )
-        total = client.get("/thanh-toan/xac-nhan/").context["quote"].total
-        placed = client.post(
-            "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}
-        )
+    use_backend("rq", settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")  # "down"
+    sku = shop["tea"].variants.first().sku
+    client = Client()
+    client.post("/gio-hang/them/", {"sku": sku, "quantity": 1, "next": "/gio-hang/"})
+    commune = Commune.objects.get(code="05983")
+    client.post(
+        "/thanh-toan/",
+        {
+            "name": "Nguyễn Thị Lan",
+            "phone": "0912345678",
+            "email": "lan@example.vn",
+            "street": "12 Lê Lợi",
+            "province": commune.province_id,
+            "commune": commune.pk,
+        },
+    )
+    total = client.get("/thanh-toan/xac-nhan/").context["quote"].total
+    placed = client.post(
+        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}
+    )
     order = Order.objects.get()
     assert placed.status_code == 302 and placed["Location"] == f"/don-hang/{order.number}/"
     [kept] = PendingTask.objects.all()
@@ -302,23 +303,6 @@ def test_with_redis_down_a_checkout_succeeds_and_its_email_goes_out_later(
     assert worker.returncode == 0, worker.stdout[-2000:]
     sent = "".join(path.read_text() for path in mail.iterdir())
     assert order.number in sent and "lan@example.vn" in sent
-
-
-@contextmanager
-def socket_closed() -> Iterator[str]:
-    """A Redis URL on a port nothing listens on."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    yield f"redis://127.0.0.1:{port}/0"
-
-
-def settings_client():
-    from django.test import Client
-
-    return Client()
 
 
 def test_two_schedulers_ticking_at_the_same_moment_enqueue_each_slot_once(marketplaces):

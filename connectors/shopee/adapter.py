@@ -7,8 +7,7 @@ update_stock/update_price call, 50 ids per get_item_base_info, 100 per page.
 """
 
 import time
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -27,6 +26,7 @@ from connectors.base import (
     SkuPayload,
     Tokens,
     UnknownOutcome,
+    chunks,
 )
 
 from .client import ShopeeClient
@@ -214,7 +214,7 @@ class ShopeeAdapter:
         for index, change in enumerate(changes):
             by_item.setdefault(change.item_id, []).append(index)
         for item_id, indexes in by_item.items():
-            for chunk in _chunks(indexes, MAX_MODELS):
+            for chunk in chunks(indexes, MAX_MODELS):
                 body = {"item_id": int(item_id), key: [entry(changes[i]) for i in chunk]}
                 try:
                     response = self.client.post(path, body)
@@ -248,7 +248,7 @@ class ShopeeAdapter:
                 break
             start = end
         orders: dict[str, RemoteOrder] = {}
-        for chunk in _chunks(list(dict.fromkeys(order_sns)), MAX_ORDER_DETAIL):
+        for chunk in chunks(list(dict.fromkeys(order_sns)), MAX_ORDER_DETAIL):
             response = self.client.get(
                 "/api/v2/order/get_order_detail",
                 {"order_sn_list": ",".join(chunk), "response_optional_fields": "item_list"},
@@ -337,7 +337,7 @@ class ShopeeAdapter:
                     {"offset": offset, "page_size": PAGE_SIZE, "item_status": status},
                 )
                 ids = [str(entry["item_id"]) for entry in page.get("item") or []]
-                for chunk in _chunks(ids, MAX_BASE_INFO):
+                for chunk in chunks(ids, MAX_BASE_INFO):
                     info = self.client.get(
                         "/api/v2/product/get_item_base_info", {"item_id_list": ",".join(chunk)}
                     )
@@ -393,9 +393,3 @@ def _remote_order(order: dict) -> RemoteOrder:
         ],
         updated_at=float(order.get("update_time") or 0),
     )
-
-
-def _chunks(values: list, size: int) -> Iterable[list]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             except ChannelBusy as error:
                 self.stdout.write(str(error))
                 continue
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing to do"
+            counts = run.counts_text() or "nothing to do"
             self.stdout.write(
                 f"{item.slug}: {run.get_status_display()} in {time.monotonic() - started:.1f} s — "
                 f"{counts}"
