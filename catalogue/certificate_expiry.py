@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalogue import listeners
 from catalogue.models import Certificate, CertificateStatus
 from catalogue.models.certificates import EXPIRY_NOTICE_DAYS
-from connectors import stock_push
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def expire(today: datetime.date) -> int:
             certificate.status = CertificateStatus.EXPIRED
             certificate.save(update_fields=["status", "updated_at"])
         if certificates:
-            stock_push.products_changed({c.product_id for c in certificates})
+            listeners.products_changed({c.product_id for c in certificates})
     return len(certificates)
 
 

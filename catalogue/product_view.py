@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
-from catalogue import qr, seo, stock
+from catalogue import listeners, qr, seo, stock
 from catalogue.models import (
     ProducerPage,
     ProductGalleryImage,
@@ -166,6 +166,7 @@ def context(page: ProductPage, request: HttpRequest) -> dict[str, object]:
         "variant_rows": rows,
         "gallery": gallery,
         "related_cards": related_cards(page),
+        "sold_elsewhere": listeners.product_links(page) if page.pk else [],
         "contact": contact(page.producer),
         "canonical_url": canonical_url,
         "og_image": image,

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from django.db import transaction
 from django.db.models import F
 
+from catalogue import listeners
 from catalogue.models import StockItem
 from catalogue.storefront import index as storefront_index
-from connectors import stock_push
 
 
 class StockError(Exception):
@@ -31,11 +31,11 @@ class StockShortage(StockError):
 
 
 def _changed(skus: list[str], available: bool = True) -> None:
-    """Storefront and marketplaces follow every change; a commit (held units leave the
-    shelf) does not change what is available, so the marketplaces need nothing."""
+    """The storefront and whoever listens (the marketplaces) follow every change; a commit
+    (held units leave the shelf) does not change what is available, so they need nothing."""
     storefront_index.refresh_stock(skus)
     if available:
-        stock_push.skus_changed(skus)
+        listeners.stock_changed(skus)
 
 
 def _require_positive(quantity: int) -> None:

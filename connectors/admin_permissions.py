@@ -1,5 +1,5 @@
 """Who may see marketplace listings: like the orders screens, decided by
-`orders.fulfilment.scope_for` — province staff see every listing, a producer's editors
+`catalogue.scope.scope_for` — province staff see every listing, a producer's editors
 those of their own products. Listings are written by the sync engine only: "view" is
 the one action."""
 
@@ -9,9 +9,8 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from catalogue.models import ProducerPage
+from catalogue.scope import STAFF, scope_for
 from connectors.models import Channel, Listing
-from orders.admin_permissions import STAFF
-from orders.fulfilment import scope_for
 
 
 def may_manage_channels(user) -> bool:

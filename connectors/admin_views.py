@@ -9,29 +9,23 @@ import datetime
 import json
 
 import django_filters
-from django.contrib import messages
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from background import schedule
 from catalogue.models import ProductPage
+from catalogue.scope import scope_for, scoped_producers
 from connectors.admin_forms import ChannelForm
-from connectors.admin_permissions import may_manage_channels
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
-from orders.fulfilment import scope_for, scoped_producers
 
 ERROR_STATUSES = (SyncRun.Status.PARTIAL, SyncRun.Status.FAILED)
 
@@ -50,13 +44,24 @@ class LinkColumn(Column):
     cell_template_name = "connectors/admin/link_cell.html"
 
 
-class SyncNowColumn(Column):
-    """A POST button to the channel's "sync now" URL (the value)."""
+CHANNEL_BUTTONS_HOOK = "connectors_channel_buttons"
 
-    cell_template_name = "connectors/admin/sync_now_cell.html"
+
+class ChannelButtonsColumn(Column):
+    """POST buttons that other apps add to each channel row: a function registered with
+    `@hooks.register("connectors_channel_buttons")` takes (channel, user) and returns
+    (label, URL) pairs (background adds "Đồng bộ ngay")."""
+
+    cell_template_name = "connectors/admin/channel_buttons_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
+        user = context["request"].user
+        context["buttons"] = [
+            button
+            for hook in hooks.get_hooks(CHANNEL_BUTTONS_HOOK)
+            for button in hook(instance, user)
+        ]
         context["csrf_token"] = get_token(context["request"])
         return context
 
@@ -95,45 +100,11 @@ class ChannelViewSet(ModelViewSet):
         Column("errors_24h", label=_("Lượt lỗi trong 24 giờ")),
         DateColumn("token_expires_at", label=_("Token hết hạn")),
         BooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
-        SyncNowColumn(
-            "sync_now",
-            label="",
-            accessor=lambda channel: reverse("marketplace_channels:sync", args=[channel.pk]),
-        ),
+        ChannelButtonsColumn("buttons", label="", accessor=lambda channel: None),
     ]
 
     def get_form_class(self, for_update: bool = False) -> type[ChannelForm]:
         return ChannelForm
-
-    def sync_now(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not may_manage_channels(request.user):
-            raise PermissionDenied
-        channel = get_object_or_404(Channel, pk=pk)
-        if channel.enabled and schedule.run_now(channel):
-            messages.success(
-                request,
-                gettext("Đã yêu cầu đồng bộ kênh “%(name)s”: kết quả ở mục “Lượt đồng bộ”.")
-                % {"name": channel.name},
-            )
-        elif channel.enabled:
-            messages.info(
-                request,
-                gettext("Kênh “%(name)s” đang có lượt đồng bộ chờ hoặc đang chạy.")
-                % {"name": channel.name},
-            )
-        else:
-            messages.warning(
-                request,
-                gettext("Kênh “%(name)s” đang tắt: hãy bật kênh trước khi đồng bộ.")
-                % {"name": channel.name},
-            )
-        return redirect(self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/sync/", require_POST(self.sync_now), name="sync"),
-        ]
 
 
 class CategoryMappingViewSet(ModelViewSet):

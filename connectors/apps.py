@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ConnectorsConfig(AppConfig):
     name = "connectors"
     verbose_name = "Marketplace connectors"
+
+    def ready(self) -> None:
+        """The marketplaces follow the catalogue's stock and certificate changes, and a
+        product page links to the product's live listings."""
+        from catalogue import listeners
+        from connectors import links, stock_push
+
+        listeners.on_stock_changed(stock_push.skus_changed)
+        listeners.on_products_changed(stock_push.products_changed)
+        listeners.on_product_links(links.live_listing_links)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from catalogue.models import ProductVariant
 from connectors.base import chunks
 from connectors.models import Channel, Listing, PendingPush
 
@@ -40,8 +41,6 @@ def skus_changed(skus: Iterable[str]) -> None:
 def products_changed(product_ids: Iterable[int]) -> None:
     """Every SKU of the products (their listing must be looked at again, e.g. delisted
     after the OCOP certificate expired)."""
-    from catalogue.models import ProductVariant
-
     skus_changed(
         ProductVariant.objects.filter(product_id__in=list(product_ids)).values_list(
             "sku", flat=True
@@ -62,8 +61,6 @@ def take(channel: Channel) -> Pending:
 
 
 def product_ids(pending: Pending) -> set[int]:
-    from catalogue.models import ProductVariant
-
     ids: set[int] = set()
     for chunk in chunks(sorted(pending.skus), CHUNK):
         ids.update(

@@ -8,11 +8,10 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from catalogue.models import ProductPage
+from catalogue.scope import ProvinceStaffPermissionPolicy, scope_for
 from connectors.admin_permissions import ListingPermissionPolicy
 from connectors.admin_views import MarketplacesGroup
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
-from orders.admin_permissions import ProvinceStaffPermissionPolicy
-from orders.fulfilment import scope_for
 
 # Before any view asks the registry, or Wagtail would settle on model permissions.
 for model in (Channel, CategoryMapping, SyncRun, MarketplaceOrder):

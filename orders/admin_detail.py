@@ -13,6 +13,7 @@ from django.views import View
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 
+from catalogue.scope import scope_for
 from orders import fulfilment
 from orders.models import Order, OrderEvent, SubOrder
 
@@ -50,7 +51,7 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
 
     def get_base_object_queryset(self) -> QuerySet:
         queryset = SubOrder.objects.select_related("order__commune", "order__province", "producer")
-        return fulfilment.scope_for(self.request.user).filter(queryset)
+        return scope_for(self.request.user).filter(queryset)
 
     def get_page_title(self) -> str:
         return _("Đơn %(number)s") % {"number": self.object.number}
@@ -90,7 +91,7 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
         context = super().get_context_data(**kwargs)
         sub_order = self.object
         order = sub_order.order
-        scope = fulfilment.scope_for(self.request.user)
+        scope = scope_for(self.request.user)
         events = order.events.filter(Q(sub_order=sub_order) | Q(sub_order__isnull=True))
         others = order.sub_orders.exclude(pk=sub_order.pk).select_related("producer")
         statuses = fulfilment.next_statuses(sub_order)

@@ -1,17 +1,14 @@
-"""Who may use the orders screens, decided by `fulfilment.scope_for` rather than Django
+"""Who may use the orders screens, decided by `catalogue.scope.scope_for` rather than Django
 model permissions: a producer's editors group grants its own sub-orders, the province
 staff group grants all of them and the exports."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
+from wagtail.permission_policies import BasePermissionPolicy
 
 from catalogue.models import ProducerPage
-from catalogue.roles import PROVINCE_STAFF_GROUP
-from orders.fulfilment import scope_for
+from catalogue.scope import STAFF, scope_for
 from orders.models import SubOrder
-
-STAFF = Q(is_superuser=True) | Q(groups__name=PROVINCE_STAFF_GROUP)
 
 
 class SubOrderPermissionPolicy(BasePermissionPolicy):
@@ -47,16 +44,3 @@ class SubOrderPermissionPolicy(BasePermissionPolicy):
             return users.none()
         editors = Q(groups__in=ProducerPage.objects.values("editors_group"))
         return users.filter(STAFF | editors).distinct()
-
-
-class ProvinceStaffPermissionPolicy(ModelPermissionPolicy):
-    """Everything for province staff (their group holds no `orders` model permissions),
-    otherwise Django's model permissions."""
-
-    def user_has_permission(self, user, action: str) -> bool:
-        return scope_for(user).all_producers or super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        permitted = super().users_with_any_permission(actions).values("pk")
-        users = get_user_model().objects.filter(is_active=True)
-        return users.filter(STAFF | Q(pk__in=permitted)).distinct()

@@ -19,9 +19,9 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from catalogue.money import format_vnd
+from catalogue.scope import scope_for, scoped_producers
 from catalogue.validators import normalize_mobile_vn
 from orders.admin_detail import SubOrderDetailView
-from orders.fulfilment import scope_for, scoped_producers
 from orders.models import Order, PaymentMethod, SubOrder
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")

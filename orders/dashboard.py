@@ -14,7 +14,8 @@ from wagtail.admin.ui.components import Component
 
 from catalogue.models import Certificate, ProductVariant, StockItem
 from catalogue.product_view import LOW_STOCK
-from orders.fulfilment import FULFILLABLE_ORDER_STATUSES, ProducerScope, scope_for
+from catalogue.scope import ProducerScope, scope_for
+from orders.fulfilment import FULFILLABLE_ORDER_STATUSES
 from orders.models import SubOrder
 
 LIST_LIMIT = 10

@@ -7,18 +7,15 @@ however many clicks or workers arrive, and "every part cancelled" is seen by the
 cancellation whatever the order they come in.
 """
 
-from dataclasses import dataclass
 from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from catalogue import stock
-from catalogue.models import ProducerPage
 from catalogue.money import format_vnd
-from catalogue.roles import PROVINCE_STAFF_GROUP
+from catalogue.scope import scope_for
 from orders import tasks
 from orders.models import Order, OrderEvent, SubOrder, sku_quantities
 
@@ -37,55 +34,6 @@ FULFILLABLE_ORDER_STATUSES = (Order.Status.PLACED, Order.Status.PAID)
 
 class FulfilmentError(Exception):
     """A status change that was refused; the message is for the person who asked."""
-
-
-@dataclass(frozen=True)
-class ProducerScope:
-    """The producers whose sub-orders a user may see and handle."""
-
-    all_producers: bool
-    producer_ids: frozenset[int]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.all_producers and not self.producer_ids
-
-    def includes(self, producer_id: int) -> bool:
-        return self.all_producers or producer_id in self.producer_ids
-
-    def filter(self, queryset: QuerySet, field: str = "producer") -> QuerySet:
-        """`queryset` narrowed to this scope; `field` leads to the ProducerPage."""
-        if self.all_producers:
-            return queryset
-        return queryset.filter(**{f"{field}__in": self.producer_ids})
-
-
-def scope_for(user: AbstractBaseUser | AnonymousUser) -> ProducerScope:
-    """Superusers and province staff act for every producer; a producer's editors for the
-    producers whose `editors_group` they belong to. Every orders screen and the dashboard
-    ask here. Kept on the user object for the request, as Django keeps permissions."""
-    cached = getattr(user, "_orders_producer_scope", None)
-    if cached is not None:
-        return cached
-    if not (user.is_authenticated and user.is_active):
-        scope = ProducerScope(False, frozenset())
-    elif user.is_superuser:
-        scope = ProducerScope(True, frozenset())
-    else:
-        groups = dict(user.groups.values_list("name", "pk"))
-        if PROVINCE_STAFF_GROUP in groups:
-            scope = ProducerScope(True, frozenset())
-        else:
-            producers = ProducerPage.objects.filter(editors_group__in=groups.values())
-            scope = ProducerScope(False, frozenset(producers.values_list("pk", flat=True)))
-    user._orders_producer_scope = scope
-    return scope
-
-
-def scoped_producers(request) -> QuerySet:
-    """The producers the request's user acts for, by title: the choices of every
-    "producer" filter in the admin."""
-    return scope_for(request.user).filter(ProducerPage.objects.order_by("title"), field="pk")
 
 
 def next_statuses(sub_order: SubOrder) -> tuple[str, ...]:

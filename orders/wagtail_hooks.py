@@ -4,7 +4,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from orders.admin_permissions import ProvinceStaffPermissionPolicy, SubOrderPermissionPolicy
+from catalogue.scope import ProvinceStaffPermissionPolicy
+from orders.admin_permissions import SubOrderPermissionPolicy
 from orders.admin_views import SubOrderViewSet
 from orders.dashboard import add_orders_panel
 from orders.models import ShippingRule, SubOrder

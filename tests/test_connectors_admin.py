@@ -125,7 +125,7 @@ def test_a_producer_cannot_open_the_staff_screens(as_coop, channel):
         reverse("marketplace_orders:index"),
     ):
         assert admin_denied(as_coop.get(url)), url
-    assert admin_denied(as_coop.post(reverse("marketplace_channels:sync", args=[channel.pk])))
+    assert admin_denied(as_coop.post(reverse("background_sync_now", args=[channel.pk])))
     assert not SyncRun.objects.exists()
 
 
@@ -183,9 +183,7 @@ def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
 ):
     monkeypatch.setattr(engine, "BACKOFF_BASE", 0)  # the closed port fails at once
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_staff.post(
-            reverse("marketplace_channels:sync", args=[channel.pk]), follow=True
-        )
+        response = as_staff.post(reverse("background_sync_now", args=[channel.pk]), follow=True)
     assert "Đã yêu cầu đồng bộ kênh “Shopee tỉnh”" in response.content.decode()
     run = SyncRun.objects.get(channel=channel)
     assert run.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL)
@@ -205,6 +203,6 @@ def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
 
 
 def test_sync_now_accepts_only_post(as_staff, channel):
-    response = as_staff.get(reverse("marketplace_channels:sync", args=[channel.pk]))
+    response = as_staff.get(reverse("background_sync_now", args=[channel.pk]))
     assert response.status_code == 405
     assert not SyncRun.objects.exists()

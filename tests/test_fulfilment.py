@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from catalogue import stock
 from catalogue.money import format_vnd
 from catalogue.roles import PROVINCE_STAFF_GROUP
+from catalogue.scope import scope_for
 from orders import fulfilment
 from orders.fulfilment import FulfilmentError, change_status
 from orders.models import Order, OrderEvent, PaymentMethod, SubOrder
@@ -194,19 +195,19 @@ def test_a_producer_cannot_handle_another_producers_part(skus, place, coop, othe
 
 
 def test_scope_follows_groups(coop, other_coop, django_user_model):
-    assert fulfilment.scope_for(coop.user).producer_ids == {coop.page.pk}
-    assert not fulfilment.scope_for(coop.user).includes(other_coop.page.pk)
+    assert scope_for(coop.user).producer_ids == {coop.page.pk}
+    assert not scope_for(coop.user).includes(other_coop.page.pk)
 
     helper = django_user_model.objects.create_user("helper")
     helper.groups.add(coop.group, other_coop.group)
-    assert fulfilment.scope_for(helper).producer_ids == {coop.page.pk, other_coop.page.pk}
+    assert scope_for(helper).producer_ids == {coop.page.pk, other_coop.page.pk}
 
     staff = django_user_model.objects.create_user("staff")
     staff.groups.add(Group.objects.get(name=PROVINCE_STAFF_GROUP))
     admin = django_user_model.objects.create_superuser("root")
-    assert fulfilment.scope_for(staff).all_producers
-    assert fulfilment.scope_for(admin).all_producers
+    assert scope_for(staff).all_producers
+    assert scope_for(admin).all_producers
 
     nobody = django_user_model.objects.create_user("nobody")
-    assert fulfilment.scope_for(nobody).is_empty
-    assert not fulfilment.scope_for(nobody).filter(SubOrder.objects.all()).exists()
+    assert scope_for(nobody).is_empty
+    assert not scope_for(nobody).filter(SubOrder.objects.all()).exists()

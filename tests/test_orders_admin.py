@@ -15,8 +15,8 @@ from wagtail.admin.menu import admin_menu
 
 from catalogue import stock
 from catalogue.models import Certificate
+from catalogue.scope import scope_for
 from orders.dashboard import OrdersPanel
-from orders.fulfilment import scope_for
 from orders.models import OrderEvent, SubOrder
 from tests.conftest import admin_denied
 

@@ -113,7 +113,9 @@ def demo(demo_catalogue, db):
     return eligible_skus()
 
 
-def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(market, demo):
+def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(
+    market, demo, client
+):
     channel = make_channel(market, price_markup_percent=10, stock_buffer=1, stock_share_percent=50)
     run = sync(channel)
     assert run.status == "ok", run.errors
@@ -122,6 +124,12 @@ def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(mar
     sku, available = max(demo.items(), key=lambda pair: pair[1])
     assert live[sku]["stock"] == available // 2 - 1  # half the stock, one unit held back
     assert Listing.objects.filter(channel=channel, state="live").count() == len(demo)
+    # the product page links to a live listing with a URL ("Cũng bán trên"); the Lazada
+    # sandbox gives none
+    listing = Listing.objects.filter(channel=channel, state="live").order_by("-url").first()
+    html = client.get(listing.product.url).content.decode()
+    assert ("Cũng bán trên" in html) is (market.kind == "shopee")
+    assert (f'href="{listing.url}"' in html) is bool(listing.url)
 
     writes = market.writes()
     again = sync(channel)

@@ -1,4 +1,4 @@
-"""Build locale/vi/LC_MESSAGES/django.po and .mo: Vietnamese for the Wagtail admin strings
+"""Build ocop_site/locale/vi/LC_MESSAGES/django.po and .mo: Vietnamese for the Wagtail admin strings
 that cooperative editors and province staff meet every day (Wagtail 8 ships few in vi).
 
 Run `.venv/bin/python tools/admin_vi.py` after upgrading Wagtail or editing the table.
@@ -143,7 +143,7 @@ def write_mo(path: Path, entries: dict[str, str]) -> None:
 
 
 def main() -> None:
-    folder = Path(__file__).resolve().parent.parent / "locale" / "vi" / "LC_MESSAGES"
+    folder = Path(__file__).resolve().parent.parent / "ocop_site" / "locale" / "vi" / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
     entries = catalogue(TRANSLATIONS)
     missing = set(TRANSLATIONS) - {key.rpartition("\x04")[2] for key in entries}

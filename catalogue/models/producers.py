@@ -147,7 +147,9 @@ class ProducerPage(CataloguePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = listing.run(
-            request.GET, page_number=request.GET.get("page"), producer_id=self.pk,
+            request.GET,
+            page_number=request.GET.get("page"),
+            producer_id=self.pk,
             with_facets=False,
         )
         return context

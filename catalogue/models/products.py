@@ -239,24 +239,6 @@ class ProductPage(CataloguePage):
         context.update(product_view.context(self, request))
         return context
 
-    def marketplace_links(self) -> list[tuple[str, str]]:
-        """(marketplace name, listing URL) pairs for "Cũng bán trên …": one per channel
-        where the product is live."""
-        from connectors.models import Listing
-
-        if self.pk is None:  # the preview of a page being created
-            return []
-        live = (
-            Listing.objects.filter(product=self, state=Listing.State.LIVE, channel__enabled=True)
-            .exclude(url="")
-            .select_related("channel")
-            .order_by("channel__name", "sku")
-        )
-        links: dict[str, str] = {}
-        for listing in live:
-            links.setdefault(listing.channel.get_kind_display(), listing.url)
-        return list(links.items())
-
     def first_image(self):
         for item in self.gallery_images.all():
             return item.image

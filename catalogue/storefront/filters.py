@@ -136,9 +136,7 @@ class ProductFilter(django_filters.FilterSet):
     commune = django_filters.ChoiceFilter(
         label=_("Xã/phường"), choices=commune_choices, field_name="commune_code"
     )
-    producer = IntegerFilter(
-        label=_("Chủ thể"), field_name="producer_id", min_value=1
-    )
+    producer = IntegerFilter(label=_("Chủ thể"), field_name="producer_id", min_value=1)
     producer_type = django_filters.ChoiceFilter(
         label=_("Loại hình chủ thể"), choices=ProducerType.choices
     )

@@ -30,6 +30,10 @@ def hidden_params(params: QueryDict, *skip: str) -> str:
     return format_html_join(
         "",
         '<input type="hidden" name="{}" value="{}">',
-        ((name, value) for name, values in params.lists() if name not in skip + ("page",)
-         for value in values),
+        (
+            (name, value)
+            for name, values in params.lists()
+            if name not in skip + ("page",)
+            for value in values
+        ),
     )
