@@ -8,7 +8,9 @@ table (channels with their failed runs and last run, open and failed slots, pend
 pushes)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -89,7 +91,7 @@ def channel_rows(now: datetime.datetime) -> list[ChannelRow]:
             job: next_due(now, every) if scheduled else None
             for job, every in jobs.channel_intervals(channel).items()
         }
-        open_slots = slots.get(channel.pk, {})
+        open_slots: Mapping[str, Any] = slots.get(channel.pk, {})
         last_run = channel.latest_runs[0] if channel.latest_runs else None
         rows.append(
             ChannelRow(

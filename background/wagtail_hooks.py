@@ -1,4 +1,5 @@
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -24,7 +25,7 @@ def sync_urls():
 
 
 @hooks.register(CHANNEL_BUTTONS_HOOK)
-def sync_now_button(channel: Channel, user) -> list[tuple[str, str]]:
+def sync_now_button(channel: Channel, user) -> list[tuple[str | Promise, str]]:
     """ "Đồng bộ ngay" on each enabled channel of the "Kênh" list."""
     if not channel.enabled or not may_manage_channels(user):
         return []

@@ -71,6 +71,7 @@ def asset_bytes(html: bytes) -> tuple[int, int]:
     pattern = rb'(?:href|src)="%s([^"]+\.(?:css|js))"' % settings.STATIC_URL.encode()
     for path in re.findall(pattern, html):
         found = finders.find(path.decode())
+        assert found is not None, path
         data = Path(found).read_bytes()
         raw += len(data)
         packed += len(gzip.compress(data))

@@ -245,6 +245,18 @@ def finished(slot: Slot) -> bool:
     return Slot.objects.filter(pk=slot.pk, finished_at__isnull=False).exists()
 
 
+def start_time(slot: Slot) -> datetime.datetime:
+    """When a worker started `slot` (it has run)."""
+    assert slot.started_at is not None, slot.key
+    return slot.started_at
+
+
+def finish_time(slot: Slot) -> datetime.datetime:
+    """When `slot` finished (it has)."""
+    assert slot.finished_at is not None, slot.key
+    return slot.finished_at
+
+
 def latency(label: str, tag: str, count: int, gap: float, workers: list) -> None:
     """One task at a time, each after a random pause (so enqueues fall anywhere in a
     polling worker's sleep), waiting for each to finish before the next."""
@@ -255,7 +267,7 @@ def latency(label: str, tag: str, count: int, gap: float, workers: list) -> None
         slot, enqueued = enqueue_heartbeat(f"{tag}-{i}")
         wait_for(lambda s=slot: finished(s), f"{label} task {i}", processes=workers)
         slot.refresh_from_db()
-        samples.append((slot.started_at - enqueued).total_seconds() * 1000)
+        samples.append((start_time(slot) - enqueued).total_seconds() * 1000)
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(len(samples) * 0.95) - 1)]
     print(
@@ -360,10 +372,10 @@ def throughput(label: str, tag: str, channels: list[Channel], passes: int, worke
     )
     done = Slot.objects.filter(pk__in=ids)
     outcomes = Counter(done.values_list("outcome", flat=True))
-    elapsed = (max(s.finished_at for s in done) - started).total_seconds()
+    elapsed = (max(finish_time(s) for s in done) - started).total_seconds()
     ran = [s for s in done if s.outcome != "busy"]
     rate = len(ran) / elapsed * 60
-    each = statistics.median((s.finished_at - s.started_at).total_seconds() * 1000 for s in ran)
+    each = statistics.median((finish_time(s) - start_time(s)).total_seconds() * 1000 for s in ran)
     print(
         f"  {label:<24} {len(ran)} passes in {elapsed:5.1f} s = {rate:5.0f} passes/min "
         f"(median pass {each:.0f} ms)   busy {outcomes.get('busy', 0)}   {dict(outcomes)}",

@@ -185,6 +185,7 @@ def products(request: HttpRequest, params: Query[ProductListParams]) -> dict:
         raise _past_end(page_number) from None
     if result.errors:
         raise _invalid(result.errors)
+    assert result.page is not None  # a listing without errors has its page
     codes = dict(
         ProductPage.objects.filter(pk__in=[card.entry.pk for card in result.cards]).values_list(
             "pk", "product_code"

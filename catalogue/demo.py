@@ -103,7 +103,9 @@ def match_commune(old_locality: str, province: Province) -> Commune:
             candidate = candidate.removeprefix(prefix)
         if candidate in communes:
             return communes[candidate]
-    return province.communes.filter(kind=Commune.Kind.WARD).order_by("code").first()
+    ward = province.communes.filter(kind=Commune.Kind.WARD).order_by("code").first()
+    assert ward is not None, f"{province} has no ward"  # every province has wards
+    return ward
 
 
 def _set_password(username: str, password: str, **defaults):

@@ -27,7 +27,7 @@ SECTOR_COLOURS = {
 
 
 @cache
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for path in FONT_PATHS:
         try:
             return ImageFont.truetype(path, size)

@@ -93,4 +93,5 @@ def add_editor(user: AbstractUser, producers: list[ProducerPage]) -> None:
         raise ValidationError(
             f"Chưa có nhóm biên tập (tạo bằng create_producer): {', '.join(without_group)}"
         )
-    user.groups.add(*[producer.editors_group for producer in producers])
+    # All have a group (checked above): the filter only narrows the type.
+    user.groups.add(*[p.editors_group for p in producers if p.editors_group is not None])

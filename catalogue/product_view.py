@@ -160,6 +160,8 @@ def context(page: ProductPage, request: HttpRequest) -> dict[str, object]:
     # On the site's own host, like the canonical URL (media may be on another host).
     image = og_image(canonical_url or request.build_absolute_uri(), gallery)
     certificate = page.current_certificate() if page.pk else None
+    # full_clean sets `producer` from the parent page, for a preview too (_assign_codes).
+    assert page.producer is not None
     return {
         "certificate": certificate,
         "valid_certificate": page.valid_certificate() if certificate else None,

@@ -48,7 +48,7 @@ def qr_png(url: str, scale: int) -> bytes:
 def png_scale(url: str, width: int) -> int:
     """Module size in px giving a PNG at most `width` px wide (and at least 1 px a module)."""
     modules, _height = _make(url).symbol_size(scale=1, border=BORDER)
-    return max(1, width // modules)
+    return max(1, width // int(modules))
 
 
 def product_qr_svg(request, page, *, scale: int) -> str:

@@ -7,6 +7,7 @@ historical models; they are upserts, safe to run again on newer data files.
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from catalogue.text import fold, nfc
 
@@ -65,7 +66,7 @@ def load_admin_units(Province, Commune, dataset: str = "2025-07") -> tuple[int, 
 def load_taxonomy(OcopCategory) -> int:
     rows = list(read_rows("ocop_taxonomy.csv"))
     parents = {row["parent"] for row in rows if row["parent"]}
-    by_code = {}
+    by_code: dict[str, Any] = {}  # code → OcopCategory (a migration's historical model)
     for row in rows:  # parents come before children in the file
         by_code[row["code"]], _ = OcopCategory.objects.update_or_create(
             code=row["code"],

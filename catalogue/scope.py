@@ -6,7 +6,7 @@ asks here, so the rule lives once, beside the roles it reads."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -38,7 +38,7 @@ class ProducerScope:
         return queryset.filter(**{f"{field}__in": self.producer_ids})
 
 
-def scope_for(user: AbstractBaseUser | AnonymousUser) -> ProducerScope:
+def scope_for(user: AbstractUser | AnonymousUser) -> ProducerScope:
     """Kept on the user object for the request, as Django keeps permissions."""
     cached = getattr(user, "_producer_scope", None)
     if cached is not None:
@@ -48,7 +48,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> ProducerScope:
     elif getattr(user, "is_superuser", False):
         scope = ProducerScope(True, frozenset())
     else:
-        groups = dict(user.groups.values_list("name", "pk"))  # type: ignore[union-attr]
+        groups = dict(user.groups.values_list("name", "pk"))
         if PROVINCE_STAFF_GROUP in groups:
             scope = ProducerScope(True, frozenset())
         else:

@@ -46,13 +46,18 @@ def product_json_ld(
 ) -> str:
     """JSON text for the product's ld+json script; `variants` pairs each variant with the
     quantity available to sell. Tourism services are booked by contact: no offers."""
+    brand = page.brand
+    if not brand:
+        # Every save sets `producer` from the parent page (ProductPage._assign_codes).
+        assert page.producer is not None
+        brand = page.producer.title
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": page.title,
         "sku": page.product_code,
         "url": url,
-        "brand": {"@type": "Brand", "name": page.brand or page.producer.title},
+        "brand": {"@type": "Brand", "name": brand},
         "category": page.ocop_category.name_vi,
     }
     if page.summary:

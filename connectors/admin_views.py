@@ -7,6 +7,7 @@ screens are read-only listings."""
 
 import datetime
 import json
+from typing import Protocol
 
 import django_filters
 from django.contrib.auth.models import Permission
@@ -30,7 +31,13 @@ from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrde
 ERROR_STATUSES = (SyncRun.Status.PARTIAL, SyncRun.Status.FAILED)
 
 
-def _last_run(channel: Channel) -> str:
+class _ChannelWithRuns(Protocol):
+    """A channel of ChannelIndexView's queryset: its newest run (if any) prefetched."""
+
+    latest_runs: list[SyncRun]  # Prefetch(to_attr=...)
+
+
+def _last_run(channel: _ChannelWithRuns) -> str:
     if not channel.latest_runs:
         return ""
     run = channel.latest_runs[0]
@@ -187,7 +194,7 @@ class ListingFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Listing
-        fields = []  # all declared above
+        fields: list[str] = []  # all declared above
 
 
 class ListingIndexView(IndexView):

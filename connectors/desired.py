@@ -8,8 +8,10 @@ this with the Listing rows."""
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from math import ceil
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -142,6 +144,7 @@ def desired_products(channel: Channel, only: set[int] | None = None) -> list[Des
                 for v in variants[row["pk"]]
             ]
         if item.pushable:
+            assert mapping is not None  # pushable: no reason was given above
             item.description = _description(row, certificate)
             item.category_id, item.attributes = mapping.category_id, dict(mapping.attributes)
             item.images = images[row["pk"]]
@@ -149,11 +152,11 @@ def desired_products(channel: Channel, only: set[int] | None = None) -> list[Des
     return result
 
 
-def _valid_certificates(product_ids: list[int]) -> dict[int, dict]:
+def _valid_certificates(product_ids: list[int]) -> dict[int, Mapping[str, Any]]:
     """The certificate that allows the OCOP stars today, per product: the newest one not
     revoked, if it is valid (as ProductPage.valid_certificate)."""
     today = timezone.localdate()
-    current: dict[int, dict] = {}
+    current: dict[int, Mapping[str, Any]] = {}
     for certificate in (
         Certificate.objects.filter(product_id__in=product_ids)
         .exclude(status=Certificate.Status.REVOKED)
@@ -168,7 +171,7 @@ def _valid_certificates(product_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def _description(row: dict, certificate: dict | None) -> str:
+def _description(row: dict, certificate: Mapping[str, Any] | None) -> str:
     parts = [row["summary"], plain_text(row["description"])]
     if certificate:
         stars, number = certificate["stars"], certificate["decision_number"]

@@ -281,7 +281,7 @@ class Pass:
                     row.save()
                 continue
             _, sku = seen
-            drift = {}
+            drift: dict[str, None] = {}
             if sku.stock is not None and sku.stock != row.pushed_stock:
                 drift["pushed_stock"] = None
             if sku.price is not None and sku.price != row.pushed_price:
@@ -501,11 +501,11 @@ class Pass:
             self._fail([row for row, _ in work], error, keep_state=True)
             return
         for row, change in work:
-            error = results.get(change.seller_sku)
-            if error is None and change.seller_sku in results:
+            failure = results.get(change.seller_sku)
+            if failure is None and change.seller_sku in results:
                 Listing.objects.filter(pk=row.pk).update(**{column: change.value, "last_error": ""})
             else:
-                self._fail([row], error or TransientError("Không có kết quả"), keep_state=True)
+                self._fail([row], failure or TransientError("Không có kết quả"), keep_state=True)
 
 
 def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:

@@ -3,7 +3,7 @@
 from connectors.base import Adapter
 from connectors.models import Channel
 
-SECRET_KEYS = {
+SECRET_KEYS: dict[str, tuple[str, ...]] = {
     Channel.Kind.SHOPEE: ("partner_id", "partner_key", "shop_id", "access_token", "refresh_token"),
     Channel.Kind.LAZADA: ("app_key", "app_secret", "access_token", "refresh_token"),
 }

@@ -46,8 +46,9 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
     model = SubOrder
     template_name = "orders/admin/sub_order_detail.html"
     header_icon = "form"
-    index_url_name = None
-    detail_url_name = None
+    # Given by the viewset (as_view keyword arguments).
+    index_url_name: str | None = None
+    detail_url_name: str | None = None
 
     def get_base_object_queryset(self) -> QuerySet:
         queryset = SubOrder.objects.select_related("order__commune", "order__province", "producer")
@@ -85,6 +86,7 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
             _("Đơn %(number)s: %(status)s.")
             % {"number": sub_order.number, "status": sub_order.get_status_display()},
         )
+        assert self.detail_url_name is not None
         return redirect(self.detail_url_name, sub_order.pk)
 
     def get_context_data(self, **kwargs):

@@ -49,7 +49,7 @@ class SubOrderFilterSet(WagtailFilterSet):
 
     class Meta:
         model = SubOrder
-        fields = []  # all declared above
+        fields: list[str] = []  # all declared above
 
 
 def _local_time(value):

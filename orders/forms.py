@@ -1,5 +1,7 @@
 """Shopper forms: add to cart, the delivery address, the payment choice, order lookup."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,12 +68,14 @@ class AddressForm(forms.Form):
         self.fields["province"].widget.attrs["data-communes"] = "id_commune"
         province_id = self.data.get("province") or self.initial.get("province")
         if province_id and str(province_id).isdigit():
-            self.fields["commune"].queryset = Commune.objects.filter(
+            commune = cast("forms.ModelChoiceField[Commune]", self.fields["commune"])
+            commune.queryset = Commune.objects.filter(
                 province_id=province_id, retired=False
             ).order_by("name")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for key in ("name", "street", "note"):
             if key in data:
                 data[key] = nfc(data[key].strip())
@@ -102,7 +106,7 @@ class PlaceOrderForm(forms.Form):
     def __init__(self, *args, card_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not card_enabled:
-            self.fields["payment_method"].choices = [
+            cast(forms.ChoiceField, self.fields["payment_method"]).choices = [
                 (PaymentMethod.COD.value, PaymentMethod.COD.label)
             ]
 

@@ -9,7 +9,7 @@ cancellation whatever the order they come in.
 
 from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -102,7 +102,7 @@ def change_status(
     sub_order_id: int,
     to_status: str,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     carrier: str = "",
     tracking_number: str = "",
     note: str = "",
@@ -153,7 +153,7 @@ def change_status(
     return sub_order
 
 
-def _cancel_order_if_nothing_left(order: Order, user: AbstractBaseUser | None) -> None:
+def _cancel_order_if_nothing_left(order: Order, user: User | None) -> None:
     if order.sub_orders.exclude(status=Status.CANCELLED).exists():
         return
     OrderEvent.objects.create(

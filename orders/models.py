@@ -250,7 +250,7 @@ class ShippingRule(NormalizedTextModel):
         verbose_name_plural = _("phí vận chuyển")
 
     def __str__(self) -> str:
-        scope = [str(s) for s in (self.producer, self.province) if s] or [_("Mặc định")]
+        scope = [str(s) for s in (self.producer, self.province) if s] or [str(_("Mặc định"))]
         return " · ".join(map(str, scope))
 
     def clean(self) -> None:

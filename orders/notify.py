@@ -27,7 +27,8 @@ class EmailNotifier:
     """Email to the shopper (when they gave an address) and to each producer."""
 
     def order_placed(self, order: Order) -> None:
-        context = {"order": order, "sub_orders": order.sub_orders.select_related("producer")}
+        sub_orders = order.sub_orders.select_related("producer")
+        context = {"order": order, "sub_orders": sub_orders}
         if order.email:
             send_mail(
                 f"Đơn hàng {order.number} đã được ghi nhận",
@@ -35,7 +36,7 @@ class EmailNotifier:
                 None,
                 [order.email],
             )
-        for sub_order in context["sub_orders"]:
+        for sub_order in sub_orders:
             if sub_order.producer.email:
                 send_mail(
                     f"Đơn hàng mới {sub_order.number}",

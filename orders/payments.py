@@ -58,7 +58,10 @@ def create_intent(order: Order) -> str:
                 params={
                     "amount": order.total,
                     "currency": CURRENCY,
-                    "payment_method_types": ["card"],
+                    # Not in the SDK's typed params (they follow its pinned API version and
+                    # list allowed_payment_method_types instead); sent as before, the name
+                    # localstripe reads.
+                    "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]
                     "metadata": {"order_number": order.number},
                 },
                 options={"idempotency_key": f"order-{order.number}-intent"},
@@ -82,16 +85,18 @@ def confirm_on_server(order: Order, payment_method: str) -> tuple[str, str]:
     """Confirm the order's intent with a payment method the browser created, for Stripe.js
     builds without `confirmPayment` (see orders/static/orders/pay.js). Returns (intent
     status, message for the shopper if the card was refused)."""
+    intent_id = order.payment_intent_id
+    assert intent_id, "the caller checks that the order has its intent"
     try:
         intents = client().v1.payment_intents
-        intents.update(order.payment_intent_id, params={"payment_method": payment_method})
-        intent = intents.confirm(order.payment_intent_id)
+        intents.update(intent_id, params={"payment_method": payment_method})
+        intent = intents.confirm(intent_id)
     except stripe.CardError as error:
         return "requires_payment_method", error.user_message or _("Thẻ bị từ chối.")
     except stripe.StripeError as error:
         logger.warning("Stripe confirm failed for %s: %s", order.number, type(error).__name__)
         raise PaymentError(_("Chưa kết nối được cổng thanh toán thẻ. Hãy thử lại.")) from None
-    refused = intent.last_payment_error.message if intent.last_payment_error else ""
+    refused = (intent.last_payment_error.message or "") if intent.last_payment_error else ""
     return intent.status, refused
 
 

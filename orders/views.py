@@ -52,7 +52,7 @@ def cart_view(request: HttpRequest) -> HttpResponse:
         for key, value in request.POST.items():
             if key.startswith("qty-"):
                 sku = key.removeprefix("qty-")
-                quantity = int(value) if value.strip().isdigit() else 0
+                quantity = int(value) if isinstance(value, str) and value.strip().isdigit() else 0
                 if sku in cart.items and quantity != cart.items[sku]:
                     result = cart.update(sku, quantity)
                     if result and 0 < result[0] < quantity:

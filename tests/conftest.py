@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections
 from django.urls import reverse
 
 from catalogue.demo import load_demo
@@ -15,26 +15,107 @@ from catalogue.text import slugify_vi
 PASSWORD = "test-pass-1234"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's database set-up, from a copy of a migrated template instead of
+    running every migration again (tests/database.py); `migrate` on the copy finds
+    nothing to do. The copy is dropped at the end."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests import database
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        for alias in aliases:
+            database.clone_template(connections[alias].settings_dict)
+        config = setup_databases(
+            verbosity=0,
+            interactive=False,
+            keepdb=True,
+            aliases=aliases,  # type: ignore[arg-type]  # a set, as Django uses it (the stub says Mapping)
+            serialized_aliases=serialized_aliases,
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0, keepdb=False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The storefront caches reference data and its version; the database is rolled back
     after every test, so the caches must be too."""
-    cache.clear()
-    reference.forget()
+    forget_caches()
     yield
+    forget_caches()
+
+
+def forget_caches() -> None:
     cache.clear()
     reference.forget()
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo catalogue loaded once per process and kept as a snapshot (see
+    committed_demo)."""
+    from django.db import connection
+
+    from tests import database
+
+    with django_db_blocker.unblock():
+        database.restore(connection.settings_dict)
+        load_demo()
+        database.snapshot(connection.settings_dict, "demo")
+    yield
+    with django_db_blocker.unblock():
+        database.drop_snapshot(connection.settings_dict, "demo")
 
 
 @pytest.fixture(scope="module")
-def demo_catalogue(django_db_setup, django_db_blocker):
-    """The demo catalogue (36 real OCOP products), loaded once per test module inside a
-    transaction that is rolled back after the module; tests in it still need `db`."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        cache.clear()
-        load_demo()
+def demo_catalogue(_demo_snapshot, django_db_blocker):
+    """The demo catalogue (36 real OCOP products) for a whole test module: the snapshot
+    is restored (committed) before the module and the migrated database after it; each
+    test still runs in its own rolled-back transaction (tests in it still need `db`)."""
+    from django.db import connection
+
+    from tests import database
+
+    with django_db_blocker.unblock():
+        database.restore(connection.settings_dict, "demo")
+        forget_caches()
         yield
-        transaction.set_rollback(True)
+        database.restore(connection.settings_dict)
+        forget_caches()
+
+
+@pytest.fixture
+def committed_demo(_demo_snapshot, django_db_blocker):
+    """The demo catalogue, committed and untouched by earlier tests, for a test whose live
+    server or worker processes read the data (they cannot see a test's transaction).
+    Mark the test `django_db(transaction=True)`; no serialized rollback is needed, since
+    the next such test starts from the snapshot again."""
+    from django.db import connection
+
+    from tests import database
+
+    with django_db_blocker.unblock():
+        database.restore(connection.settings_dict, "demo")
+    forget_caches()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """A freshly migrated database, as committed_demo but without the demo."""
+    from django.db import connection
+
+    from tests import database
+
+    with django_db_blocker.unblock():
+        database.restore(connection.settings_dict)
+    forget_caches()
 
 
 @pytest.fixture

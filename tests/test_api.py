@@ -3,6 +3,7 @@
 a 4xx JSON body for every bad parameter, and a fixed number of queries per page."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -28,7 +29,8 @@ def _fresh_cache():
     cache.clear()
 
 
-def get(client, path: str, status: int = 200) -> dict | list:
+def get(client, path: str, status: int = 200) -> Any:
+    """The decoded JSON body: an object or a list, depending on the endpoint."""
     response = client.get(f"{API}{path}")
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
@@ -79,6 +81,7 @@ def test_product_list_fields(client):
     assert first["url"] == f"http://testserver{entry.url}"
     assert first["image"].startswith("http://testserver/media/images/")
     assert first["image"].endswith(".webp") and ".fill-480x480" in first["image"]
+    assert entry.certified_until is not None
     assert first["stars"] == 5 and first["certified_until"] == entry.certified_until.isoformat()
     assert (first["min_price"], first["max_price"]) == (entry.min_price, entry.max_price)
     assert isinstance(first["min_price"], int) and first["currency"] == "VND"

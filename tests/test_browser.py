@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.demo import load_demo
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(
     os.environ.get("OCOP_ARTEFACTS", Path(__file__).resolve().parent.parent / "var/test-artefacts")
@@ -19,12 +17,12 @@ PHONE = {"width": 360, "height": 740}
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),  # each test starts from committed_demo
 ]
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(_demo_snapshot):  # the snapshot is taken before Playwright's event loop runs
     if not CHROMIUM.exists():
         message = "Debian's chromium is not installed (scripts/install-browser)"
         if os.environ.get("OCOP_REQUIRE_BROWSER"):
@@ -44,8 +42,7 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    load_demo()
+def phone(browser, live_server, committed_demo):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
     )
@@ -117,8 +114,7 @@ def test_search_suggestions_as_the_shopper_types(phone):
     phone.wait_for_url(re.compile(r"/mien-dong-tai-hoan/$"))
 
 
-def test_filters_work_without_javascript(browser, live_server):
-    load_demo()
+def test_filters_work_without_javascript(browser, live_server, committed_demo):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/san-pham/?q=mat+ong")

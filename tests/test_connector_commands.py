@@ -103,7 +103,9 @@ def test_dry_run_prints_the_plan_and_calls_nothing(demo_catalogue, db, tmp_path)
             for category_id in {p.ocop_category_id for p in ProductPage.objects.all()}
         )
         output = run("sync_channels", "--channel", "s", "--dry-run")
-        planned = int(re.search(r" create (\d+)", output).group(1))
+        match = re.search(r" create (\d+)", output)
+        assert match is not None, output
+        planned = int(match.group(1))
         assert planned > 0 and not Listing.objects.exists()  # planned, nothing written
         assert sum(sandbox.calls.values()) == 0 and not sandbox.state.data["items"]
         with pytest.raises(CommandError, match="No channel"):

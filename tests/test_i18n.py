@@ -1,6 +1,6 @@
-"""The storefront in English: the language switch works, and locale/en is complete.
+"""The storefront in English: the language switch works, and ocop_site/locale/en is complete.
 
-Message ids are Vietnamese, so English comes only from locale/en/LC_MESSAGES/django.po
+Message ids are Vietnamese, so English comes only from ocop_site/locale/en/LC_MESSAGES/django.po
 and the compiled django.mo committed beside it (no gettext tools at deploy).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{\w*\}")
 
@@ -116,7 +116,8 @@ def test_translations_keep_every_placeholder():
 def test_compiled_catalogue_matches_the_po():
     """The committed .mo holds exactly the .po's translations (it was recompiled)."""
     with MO.open("rb") as f:
-        catalog = dict(gettext.GNUTranslations(f)._catalog)
+        # `_catalog` is private, so typeshed leaves it out; vars() reaches it all the same.
+        catalog = dict(vars(gettext.GNUTranslations(f))["_catalog"])
     catalog.pop("", None)
     expected = {}
     for entry in read_po(PO)[1:]:

@@ -203,8 +203,11 @@ def test_partial_failure_fails_only_the_bad_skus(lazada: Running, image: str):
     assert outcomes["21-00001-1"] is None and outcomes["21-00001-3"] is None
     assert isinstance(outcomes["21-00001-2"], PermanentError)
     assert "negative" in outcomes["21-00001-2"].message
+    assert outcomes["21-00001-9"] is not None
     assert "not in this shop" in outcomes["21-00001-9"].message
-    stocks = {s.seller_sku: s.stock for s in adapter.find_item("", ["21-00001-1"]).skus}
+    found = adapter.find_item("", ["21-00001-1"])
+    assert found is not None
+    stocks = {s.seller_sku: s.stock for s in found.skus}
     assert stocks == {"21-00001-1": 40, "21-00001-2": 12, "21-00001-3": 0}
 
 
@@ -222,6 +225,7 @@ def test_update_item_changes_content_and_adds_a_sku(lazada: Running, image: str)
     bigger = listing("23-00001", 2, image)
     adapter.update_item(item, replace(bigger, title="Chè mới"))
     found = adapter.find_item("23-00001", ["23-00001-1"])
+    assert found is not None
     assert found.external_id == item.external_id
     assert [s.seller_sku for s in found.skus] == ["23-00001-1", "23-00001-2"]
     assert lazada.control("/_sandbox/state")["items"][item.external_id]["name"] == "Chè mới"

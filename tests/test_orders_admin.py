@@ -122,7 +122,9 @@ def test_staff_see_every_sub_order_and_export_them(as_staff, parts):
     response = as_staff.get(reverse(INDEX), {"export": "xlsx"})
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    sheet = workbook.active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Số đơn"
     assert {row[0] for row in rows[1:]} == {parts["mine"].number, parts["theirs"].number}
     totals = {row[0]: row[11] for row in rows[1:]}

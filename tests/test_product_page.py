@@ -34,6 +34,7 @@ def _html(client, page: ProductPage) -> str:
 
 
 def _add_photos(page: ProductPage, count: int) -> ProductPage:
+    assert page.producer is not None
     for n in range(count):
         image = create_placeholder_image(f"{page.title} {n}", "I", page.producer.collection)
         page.gallery_images.add(ProductGalleryImage(image=image, caption=f"Ảnh {n + 1}"))
@@ -52,15 +53,20 @@ def _certify(page: ProductPage, signed_on: datetime.date, **fields) -> Certifica
 
 
 def _meta(html: str, prop: str) -> str:
-    return re.search(rf'<meta property="{prop}" content="([^"]*)">', html).group(1)
+    match = re.search(rf'<meta property="{prop}" content="([^"]*)">', html)
+    assert match is not None, prop
+    return match.group(1)
 
 
 def _canonical(html: str) -> str:
-    return re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+    match = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    assert match is not None
+    return match.group(1)
 
 
 def _json_ld(html: str) -> dict:
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert script is not None
     return json.loads(script.group(1))
 
 
@@ -163,7 +169,9 @@ def test_quality_marks_and_facts(coop, make_product, client):
     page.storage, page.season = "Nơi khô ráo", "Tháng 3 – 10"
     page.save_revision().publish()
     html = _html(client, page)
-    marks = re.search(r'<ul class="marks"[^>]*>(.*?)</ul>', html).group(1)
+    found = re.search(r'<ul class="marks"[^>]*>(.*?)</ul>', html)
+    assert found is not None
+    marks = found.group(1)
     assert marks == '<li class="badge mark">HACCP</li><li class="badge mark">VietGAP</li>'
     facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html))
     assert facts == {
@@ -193,7 +201,9 @@ def test_qr_code_of_the_short_url_with_downloads(coop, make_product, client):
     page = make_product(coop.page)
     html = _html(client, page)
     short = f"http://testserver/p/{page.product_code}/"
-    svg = re.search(r'<svg role="img".*?</svg>', html, re.S).group(0)
+    found = re.search(r'<svg role="img".*?</svg>', html, re.S)
+    assert found is not None
+    svg = found.group(0)
     assert _svg_matrix(svg) == _expected_matrix(short)
     assert f'<a href="{short}">{short}</a>' in html
     assert f'href="/p/{page.product_code}/qr.svg?download=1" download>Tải QR (SVG)</a>' in html

@@ -38,7 +38,7 @@ def _svg_matrix(markup: str) -> list[list[bool]]:
     dark = next(p for p in root.iter(f"{SVG}path") if p.get("stroke") == "#000")
     cells: set[tuple[int, int]] = set()
     x = y = 0.0
-    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", dark.get("d")):
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", dark.attrib["d"]):
         if command == "M":
             x, y = float(a), float(b)
         elif command == "m":
@@ -57,7 +57,9 @@ def _png_matrix(data: bytes, modules: int) -> list[list[bool]]:
     step = image.width / (modules + 4)
 
     def dark(col: int, row: int) -> bool:
-        return image.getpixel((int((col + 2.5) * step), int((row + 2.5) * step))) < 128
+        pixel = image.getpixel((int((col + 2.5) * step), int((row + 2.5) * step)))
+        assert isinstance(pixel, int)  # "L": one grey level a pixel
+        return pixel < 128
 
     return [[dark(col, row) for col in range(modules)] for row in range(modules)]
 
@@ -120,7 +122,9 @@ def test_qr_svg_encodes_the_short_url(product, client):
     assert not markup.startswith("<?xml")
     root = ET.fromstring(markup)  # well-formed, namespaced: opens on its own as a file
     assert root.tag == f"{SVG}svg"
-    assert "Chè Đinh Tân Cương" in root.find(f"{SVG}title").text
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    assert "Chè Đinh Tân Cương" in title.text
     assert _svg_matrix(markup) == _expected_matrix(_short(product))
 
     download = client.get(f"/p/{product.product_code}/qr.svg?download=1")
@@ -212,9 +216,9 @@ def test_label_sheet_prints_only_own_live_products(catalogue, coop, client):
     for label in own_labels:
         assert "OCOP 4★" in label and coop.page.title in label
         assert f"testserver/p/{own.product_code}/" in label
-        assert _svg_matrix(re.search(r"<svg.*?</svg>", label, re.S).group()) == (
-            _expected_matrix(_short(own))
-        )
+        svg = re.search(r"<svg.*?</svg>", label, re.S)
+        assert svg is not None
+        assert _svg_matrix(svg.group()) == _expected_matrix(_short(own))
     (expired_label,) = [label for label in labels if expired.product_code in label]
     assert "★" not in expired_label  # stars only while the certificate is valid
 

@@ -17,8 +17,10 @@ def test_2025_units_loaded_by_migration():
 
 @pytest.mark.django_db
 def test_reloading_units_is_idempotent_and_retires_missing_units():
+    province = Province.objects.first()
+    assert province is not None
     ghost = Commune.objects.create(
-        code="99999", name="Ma", kind="xa", full_name="Xã Ma", province=Province.objects.first()
+        code="99999", name="Ma", kind="xa", full_name="Xã Ma", province=province
     )
     call_command("load_admin_units")
     assert Commune.objects.filter(retired=False).count() == 3321

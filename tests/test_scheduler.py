@@ -205,6 +205,7 @@ def test_run_slot_runs_a_job_once_and_records_it(db):
     assert run_slot.call(slot.pk) == "ok"
     assert run_slot.call(slot.pk) == "duplicate"  # delivered twice: runs once
     slot.refresh_from_db()
+    assert slot.started_at is not None and slot.finished_at is not None
     assert slot.outcome == "ok" and slot.started_at <= slot.finished_at
     assert Heartbeat.objects.get(name="worker").at == slot.finished_at
 
@@ -220,4 +221,5 @@ def test_a_failing_job_is_recorded_and_raised(db, monkeypatch):
     with pytest.raises(RuntimeError):
         run_slot.call(slot.pk)
     slot.refresh_from_db()
+    assert slot.finished_at is not None
     assert slot.outcome == "error: RuntimeError" and slot.finished_at <= timezone.now()

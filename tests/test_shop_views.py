@@ -40,7 +40,9 @@ def fill_address(client):
 
 
 def expected_total(response) -> int:
-    return int(re.search(r'name="expected_total" value="(\d+)"', response.text).group(1))
+    match = re.search(r'name="expected_total" value="(\d+)"', response.text)
+    assert match is not None
+    return int(match.group(1))
 
 
 def test_product_page_adds_to_cart_within_stock(client, shop, skus):
@@ -85,6 +87,7 @@ def test_province_then_commune_without_javascript(client, shop, skus):
     assert f'<option value="{commune.pk}">' in step.text  # its communes are now listed
     assert "Nguyễn Thị Lan" in step.text  # what was typed is kept
     other = Commune.objects.exclude(province_id=commune.province_id).first()
+    assert other is not None
     wrong = client.post(
         "/thanh-toan/", {**ADDRESS, "province": commune.province_id, "commune": other.pk}
     )

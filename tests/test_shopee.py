@@ -4,6 +4,7 @@ against the Shopee sandbox running in a thread of this process."""
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import requests
@@ -22,9 +23,21 @@ from connectors.shopee.adapter import ShopeeAdapter
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 from connectors.shopee.signing import sign
 
+
+class SignBase(TypedDict):
+    partner_key: str
+    partner_id: int
+    timestamp: int
+
+
+class SignShop(TypedDict, total=False):
+    access_token: str
+    shop_id: int
+
+
 # The reference's S1 inputs; S2–S4 change the path, S3–S4 leave out token and shop.
-S1_BASE = dict(partner_key="test_partner_key", partner_id=2001887, timestamp=1655714431)
-S1_SHOP = dict(access_token="59777174636562737266615546704c6d", shop_id=14701711)
+S1_BASE = SignBase(partner_key="test_partner_key", partner_id=2001887, timestamp=1655714431)
+S1_SHOP = SignShop(access_token="59777174636562737266615546704c6d", shop_id=14701711)
 
 
 @pytest.mark.parametrize(

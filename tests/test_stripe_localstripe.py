@@ -123,13 +123,13 @@ def test_card_payment_is_settled_by_the_signed_webhook(stripe_on, shop, place, l
     forged = json.loads(body)
     forged["id"] = "evt_forged"
     forged["data"]["object"]["amount"] = 1
-    refused = requests.post(
+    forged_reply = requests.post(
         f"{live_server.url}/stripe/webhook/",
         data=json.dumps(forged).encode(),
         headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
         timeout=10,
     )
-    assert refused.status_code == 400
+    assert forged_reply.status_code == 400
     assert not PaymentEvent.objects.filter(event_id="evt_forged").exists()
 
 

@@ -14,7 +14,7 @@ from connectors.engine import ChannelBusy, LeaseLost, acquire, release, renew, r
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, PendingPush
 from connectors.registry import adapter_for
-from connectors.sandbox.server import Faults, running
+from connectors.sandbox.server import Faults, Sandbox, running
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 
 pytestmark = pytest.mark.slow
@@ -47,6 +47,7 @@ class Market:
 
 @pytest.fixture(params=["shopee", "lazada"])
 def market(request, tmp_path):
+    sandbox: Sandbox
     if request.param == "shopee":
         sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
     else:
@@ -113,9 +114,7 @@ def demo(demo_catalogue, db):
     return eligible_skus()
 
 
-def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(
-    market, demo, client
-):
+def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(market, demo, client):
     channel = make_channel(market, price_markup_percent=10, stock_buffer=1, stock_share_percent=50)
     run = sync(channel)
     assert run.status == "ok", run.errors
@@ -127,6 +126,7 @@ def test_first_pass_lists_the_eligible_catalogue_and_a_second_writes_nothing(
     # the product page links to a live listing with a URL ("Cũng bán trên"); the Lazada
     # sandbox gives none
     listing = Listing.objects.filter(channel=channel, state="live").order_by("-url").first()
+    assert listing is not None
     html = client.get(listing.product.url).content.decode()
     assert ("Cũng bán trên" in html) is (market.kind == "shopee")
     assert (f'href="{listing.url}"' in html) is bool(listing.url)
@@ -224,6 +224,7 @@ def test_expired_token_is_refreshed_and_a_dead_refresh_asks_for_reauthorisation(
     assert sync(channel).status == "ok"
     channel.refresh_from_db()
     assert channel.get_secrets()["access_token"] != old
+    assert channel.token_expires_at is not None
     assert channel.token_expires_at > timezone.now()
 
     secrets = channel.get_secrets()
@@ -283,8 +284,8 @@ def test_marketplace_order_changes_are_applied_line_by_line(db, structure):
     stock.set_on_hand("A", 10)
 
     def seen(state, *lines):
-        lines = [RemoteOrderLine(sku, n) for sku, n in lines]
-        return apply_order(channel, RemoteOrder("o1", state, lines, 0))
+        remote_lines = [RemoteOrderLine(sku, n) for sku, n in lines]
+        return apply_order(channel, RemoteOrder("o1", state, remote_lines, 0))
 
     assert seen("open", ("A", 2), ("GIFT-1", 1)) == "unmatched"  # A is held all the same
     assert stock.get("A").reserved == 2

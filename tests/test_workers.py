@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from background.models import PendingTask, Slot
 from background.schedule import Scheduler
-from catalogue.demo import load_demo
 from connectors.desired import channel_stock
 from connectors.lazada.sandbox import LazadaSandbox
 from connectors.models import Channel, Listing, SyncRun
@@ -41,7 +40,8 @@ from tests.ports import free_port
 pytestmark = [
     pytest.mark.workers,
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("committed_db"),  # workers read committed data: a fresh database
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,14 +140,20 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 180) -
         time.sleep(0.1)
 
 
+def lease_until(channel: Channel) -> datetime.datetime:
+    """The lease of a leased channel, as the database has it now."""
+    until = Channel.objects.get(pk=channel.pk).lease_until
+    assert until is not None, "the channel is leased"
+    return until
+
+
 def all_finished() -> bool:
     return not Slot.objects.filter(finished_at__isnull=True).exists()
 
 
 @pytest.fixture
-def marketplaces(tmp_path):
+def marketplaces(committed_demo, tmp_path):
     """The demo catalogue (committed) and a channel on each sandbox."""
-    load_demo()
     with (
         running(ShopeeSandbox(state_file=tmp_path / "shopee.json")) as shopee,
         running(LazadaSandbox(state_file=tmp_path / "lazada.json")) as lazada,
@@ -157,12 +163,12 @@ def marketplaces(tmp_path):
         yield {channel.kind: channel for channel in Channel.objects.all()}
 
 
-def sandbox_items(channel: Channel) -> dict[str, int]:
+def sandbox_items(channel: Channel) -> dict[str, int | None]:
     """Seller SKU → stock as the marketplace shows it, failing on a duplicate SKU."""
     from connectors.registry import adapter_for
 
     seen: Counter = Counter()
-    stock: dict[str, int] = {}
+    stock: dict[str, int | None] = {}
     for item in adapter_for(channel).items():
         for sku in item.skus:
             seen[sku.seller_sku] += 1
@@ -339,12 +345,12 @@ def test_a_running_pass_keeps_its_lease_and_stops_when_another_takes_it(marketpl
     monkeypatch.setattr(engine, "RENEW_EVERY", 0.05)
     shopee = marketplaces["shopee"]
     owner = engine.acquire(shopee)
-    first_until = Channel.objects.get(pk=shopee.pk).lease_until
+    first_until = lease_until(shopee)
     keeper = engine.LeaseKeeper(shopee, owner)
     keeper.start()
     try:
         wait_until(
-            lambda: Channel.objects.get(pk=shopee.pk).lease_until > first_until,
+            lambda: lease_until(shopee) > first_until,
             "the lease to be renewed without any call",
         )
         Channel.objects.filter(pk=shopee.pk).update(lease_owner="another pass")

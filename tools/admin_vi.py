@@ -94,7 +94,9 @@ def wagtail_message_keys() -> set[str]:
     pattern = str(Path(wagtail.__file__).parent / "**" / "locale" / "fr" / "LC_MESSAGES" / "*.mo")
     for path in glob.glob(pattern, recursive=True):
         with open(path, "rb") as handle:
-            keys.update(k for k in gettext.GNUTranslations(handle)._catalog if isinstance(k, str))
+            # `_catalog` is private, so typeshed leaves it out; vars() reaches it all the same.
+            catalog = vars(gettext.GNUTranslations(handle))["_catalog"]
+            keys.update(k for k in catalog if isinstance(k, str))
     return keys
 
 

@@ -16,6 +16,8 @@ class CataloguePage(Page):
     """
 
     base_form_class = CataloguePageForm
+    # Page's own SlugField; declared for mypy only, as Wagtail ships no types.
+    slug: str
 
     class Meta:
         abstract = True

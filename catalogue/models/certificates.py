@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -132,7 +133,7 @@ class Certificate(NormalizedTextModel):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.signed_on and not self.valid_until:
             self.valid_until = add_months(self.signed_on, VALIDITY_MONTHS)
         if self.signed_on and self.valid_until and self.valid_until <= self.signed_on:

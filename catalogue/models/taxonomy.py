@@ -39,7 +39,7 @@ class OcopCategory(NormalizedTextModel):
     @property
     def sector(self) -> "OcopCategory":
         node = self
-        while node.parent_id:
+        while node.parent is not None:
             node = node.parent
         return node
 

@@ -67,7 +67,7 @@ _NONZERO = re.compile(rb"[^\x00]")
 def _rows(mask: int) -> list[int]:
     """The rows set in `mask`; skips empty bytes at C speed (masks here are sparse)."""
     data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    rows = []
+    rows: list[int] = []
     for match in _NONZERO.finditer(data):
         base, byte = match.start() * 8, data[match.start()]
         rows.extend(base + bit for bit in range(8) if byte >> bit & 1)
@@ -204,6 +204,7 @@ def snapshot() -> Snapshot:
             if _current is current:  # another thread may have reloaded meanwhile
                 _current = _load(version, day)
             current = _current
+    assert current is not None  # loaded just now, here or by another thread
     return current
 
 

@@ -69,7 +69,8 @@ def _mark_choices():
 
 class ProductFilterForm(forms.Form):
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error("price_max", _("Giá đến phải lớn hơn hoặc bằng giá từ."))

@@ -88,6 +88,8 @@ def _entry(page: ProductPage, stocked: set[str], url: str) -> tuple:
     ref = reference.get()
     category = ref.categories[page.ocop_category.code]
     producer = page.producer
+    # Indexed pages are saved ones, and every save sets `producer` from the parent page.
+    assert producer is not None
     commune = producer.commune
     variants = list(page.variants.all())
     prices = [v.price for v in variants] or [0]

@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.images.models import Filter
+from wagtail.images.models import AbstractImage, Filter
 
 from catalogue.models import StorefrontEntry
 from catalogue.models.storefront import stars_shown
@@ -34,7 +34,7 @@ class Card:
 
     entry: StorefrontEntry
     stars: int  # 0 when the certificate is missing or no longer valid today
-    image: object | None = None  # a Wagtail image with CARD_RENDITIONS prefetched
+    image: AbstractImage | None = None  # a Wagtail image with CARD_RENDITIONS prefetched
 
     @property
     def from_price(self) -> bool:

@@ -7,7 +7,7 @@ the B-tree on (word, entry) on both SQLite and PostgreSQL; no database-specific 
 both databases give the same answers. Ranking only looks at the matched rows.
 """
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 
 from catalogue.models import StorefrontEntry, StorefrontWord
 
@@ -35,10 +35,10 @@ def _in_name(text: str) -> Q:
     return Q(name_folded__startswith=text) | Q(name_folded__contains=f" {text}")
 
 
-def rank(words: list[str]) -> Case:
+def rank(words: list[str]) -> Expression:
     """Higher for the phrase at the start of (or inside) the name, then per word in the name."""
     phrase = " ".join(words)
-    score = Case(
+    score: Expression = Case(
         When(name_folded__startswith=phrase, then=Value(PHRASE_START)),
         When(name_folded__contains=phrase, then=Value(PHRASE)),
         default=Value(0),

@@ -202,7 +202,7 @@ class LazadaSandbox(Sandbox):
             if problems:
                 return self._create_failed(problems)
             item_id = str(self.next_id())
-            item = {"id": item_id, "status": "Active", "skus": []}
+            item: dict[str, Any] = {"id": item_id, "status": "Active", "skus": []}
             self._apply_content(item, product)
             for sku in skus:
                 item["skus"].append(self._new_sku(sku))
@@ -223,7 +223,8 @@ class LazadaSandbox(Sandbox):
             item = self.state.data["items"].get(str(product["ItemId"]))
             if item is None:
                 return self._refuse("E500", f"ITEM_NOT_FOUND: item {product['ItemId']}.")
-            old, new = [], []
+            old: list[tuple[dict, dict]] = []  # (our SKU, the SKU sent)
+            new: list[dict] = []
             for sku in _skus(product):
                 match = next(
                     (
@@ -234,11 +235,14 @@ class LazadaSandbox(Sandbox):
                     ),
                     None,
                 )
-                (old if match else new).append((match, sku))
+                if match is None:
+                    new.append(sku)
+                else:
+                    old.append((match, sku))
             problems = _product_problems(product, item)
-            for index, (_, sku) in enumerate(new):
+            for index, sku in enumerate(new):
                 problems += _new_sku_problems(index, sku)
-            problems += self._taken([sku for _, sku in new])
+            problems += self._taken(new)
             if problems:
                 return self._create_failed(problems, "Update product failed")
             self._apply_content(item, product)
@@ -247,7 +251,7 @@ class LazadaSandbox(Sandbox):
             for match, sku in old:
                 match["package"] |= {f: str(sku[f]) for f in PACKAGE_FIELDS if f in sku}
                 match["name"] = (sku.get("saleProp") or {}).get("variant", match.get("name", ""))
-            item["skus"] += [self._new_sku(sku) for _, sku in new]
+            item["skus"] += [self._new_sku(sku) for sku in new]
             self.state.save()
         return self._ok({"item_id": int(item["id"])})
 
@@ -455,14 +459,15 @@ class LazadaSandbox(Sandbox):
         price, quantity = element.findtext("Price"), element.findtext("Quantity")
         if price is None and quantity is None:
             return "Price", "Price or Quantity is mandatory."
-        if quantity is not None and (_int(quantity) is None or _int(quantity) < 0):
+        stock, amount = _int(quantity), _number(price)
+        if quantity is not None and (stock is None or stock < 0):
             return "Quantity", "Quantity cannot be negative."
-        if price is not None and (_number(price) is None or _number(price) <= 0):
+        if price is not None and (amount is None or amount <= 0):
             return "Price", "Price must be a positive number."
-        if quantity is not None:
-            sku["stock"] = _int(quantity)
-        if price is not None:
-            sku["price"] = round(_number(price))
+        if stock is not None:
+            sku["stock"] = stock
+        if amount is not None:
+            sku["price"] = round(amount)
         return None
 
 
@@ -475,14 +480,16 @@ def _request_id() -> str:
 
 def _params(request: Request) -> tuple[Params, Files]:
     """Query plus form (or multipart) fields, all of which are signed; and the files."""
-    params, files = dict(request.query), {}
+    params: Params = dict(request.query)
+    files: Files = {}
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         head = f"Content-Type: {content_type}\r\n\r\n".encode()
         message = BytesParser(policy=policy.HTTP).parsebytes(head + request.body)
         for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition") or ""
-            payload = part.get_payload(decode=True) or b""
+            name = str(part.get_param("name", header="content-disposition") or "")
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             if part.get_filename() is None:
                 params[name] = payload.decode()
             else:
@@ -561,7 +568,8 @@ def _new_sku_problems(index: int, sku: dict) -> list[tuple[str, str, str]]:
     price, quantity = sku.get("price"), sku.get("quantity")
     if price not in (None, "") and not (_number(price) or 0) > 0:
         problems.append(("price", f"Sku[{index}] {seller_sku}: price must be positive."))
-    if quantity not in (None, "") and (_int(quantity) is None or _int(quantity) < 0):
+    count = _int(quantity)
+    if quantity not in (None, "") and (count is None or count < 0):
         problems.append(("quantity", f"Sku[{index}] {seller_sku}: quantity cannot be negative."))
     for field in PACKAGE_FIELDS:
         if sku.get(field) not in (None, "") and not (_number(sku[field]) or 0) > 0:

@@ -313,14 +313,20 @@ class ShopeeSandbox(Sandbox):
         indexes = [tuple(m.get("tier_index") or []) for m in models]
         if len(set(indexes)) != len(indexes) or not all(_fits(i, sizes) for i in indexes):
             raise Refused("error_param", "Invalid or repeated tier_index.")
-        skus = []
+        skus: list[dict[str, Any]] = []
         for model, index in zip(models, indexes, strict=True):
             price = _price(model.get("original_price"))
             stock = _seller_stock(model.get("seller_stock"))
             if price is None or stock is None:
                 raise Refused("error_param", f"Invalid price or stock for tier_index {index}.")
-            sku = {"seller_sku": str(model.get("model_sku") or ""), "tier_index": list(index)}
-            skus.append({**sku, "price": price, "stock": stock})
+            skus.append(
+                {
+                    "seller_sku": str(model.get("model_sku") or ""),
+                    "tier_index": list(index),
+                    "price": price,
+                    "stock": stock,
+                }
+            )
         with self.state.lock:
             item = self._item(body.get("item_id"))
             if item["skus"]:

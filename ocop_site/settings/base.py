@@ -1,6 +1,7 @@
 """Settings shared by every environment; dev/production/test override a few."""
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -166,7 +167,9 @@ REDIS_URL = env_str("REDIS_URL")
 TASKS = tasks_config(env_str("TASKS_BACKEND", "rq" if REDIS_URL else "database"))
 # A pass can run for minutes (first listing of a large catalogue): RQ's 3-minute
 # default job timeout would kill it.
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+RQ_QUEUES: dict[str, dict[str, Any]] = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}
+}
 if REDIS_URL:
     # Shared by every web process: lookup rate limits, facet-count versions.
     CACHES = {

@@ -31,8 +31,8 @@ def database_config(sqlite_path: Path) -> dict:
     gets the same settings.
     """
     url = os.environ.get("DATABASE_URL")
-    config = (
-        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config: dict = (
+        dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         if url
         else {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
     )

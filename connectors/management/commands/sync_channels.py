@@ -1,4 +1,5 @@
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                     adapter_for(item),
                     dry_run=dry_run,
                     kind="reconcile" if reconcile else "pass",
-                    progress=lambda stage, slug=item.slug: self.stdout.write(f"{slug}: {stage}…"),
+                    progress=partial(self._progress, item.slug),
                 )
             except ChannelBusy as error:
                 self.stdout.write(str(error))
@@ -46,8 +47,11 @@ class Command(BaseCommand):
                 f"{item.slug}: {run.get_status_display()} in {time.monotonic() - started:.1f} s — "
                 f"{counts}"
             )
-            for error in run.errors[:20]:
-                self.stdout.write(f"  {error}")
+            for line in run.errors[:20]:
+                self.stdout.write(f"  {line}")
             failed |= run.status == run.Status.FAILED
         if failed:
             raise CommandError("At least one channel failed; see above.")
+
+    def _progress(self, slug: str, stage: str) -> None:
+        self.stdout.write(f"{slug}: {stage}…")
