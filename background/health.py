@@ -16,6 +16,9 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from background import jobs
 from background.models import Heartbeat, PendingTask
@@ -91,10 +94,6 @@ def check_database() -> str:
 
 def ping_redis() -> str:
     """Ping the queue's Redis with a client of its own: one try, answered within a second."""
-    from redis import Redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     try:
         client = Redis.from_url(
             settings.RQ_QUEUES["default"]["URL"],

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from background.models import Slot
-from connectors.engine import ChannelBusy, run_pass
+from catalogue import certificate_expiry
+from connectors.engine import run_pass
+from connectors.lease import ChannelBusy
 from connectors.models import Channel
 from connectors.registry import adapter_for
+from orders import expiry
 
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
@@ -33,8 +37,6 @@ def worker_alive() -> str:
 
 
 def expire_holds() -> str:
-    from orders import expiry
-
     return f"released {expiry.expire_holds()}"
 
 
@@ -45,8 +47,6 @@ def publish_scheduled() -> str:
 
 
 def certificates() -> str:
-    from catalogue import certificate_expiry
-
     return certificate_expiry.run()
 
 
@@ -54,8 +54,6 @@ def prune() -> str:
     """Forget finished slots and task results older than two weeks."""
     cutoff = timezone.now() - KEEP_FINISHED
     slots, _ = Slot.objects.filter(finished_at__lt=cutoff).delete()
-    from django_tasks_db.models import DBTaskResult
-
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return f"pruned {slots} slots, {results} task results"
 

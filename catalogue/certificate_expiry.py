@@ -41,7 +41,7 @@ def expire(today: datetime.date) -> int:
             certificate.status = CertificateStatus.EXPIRED
             certificate.save(update_fields=["status", "updated_at"])
         if certificates:
-            listeners.products_changed({c.product_id for c in certificates})
+            listeners.certificates_expired({c.product_id for c in certificates})
     return len(certificates)
 
 

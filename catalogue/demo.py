@@ -41,6 +41,7 @@ from catalogue.producers import (
 from catalogue.reference_data import read_rows
 from catalogue.roles import PROVINCE_STAFF_GROUP
 from catalogue.site_setup import ensure_site_structure
+from catalogue.storefront import index as storefront_index
 from catalogue.text import fold, slugify_vi
 
 DEMO_NOTE = (
@@ -229,6 +230,11 @@ def _create_product(row: dict, producer: ProducerPage) -> ProductPage:
 
 @transaction.atomic
 def load_demo() -> DemoResult:
+    with storefront_index.batched():
+        return _load()
+
+
+def _load() -> DemoResult:
     result = DemoResult()
     ensure_site_structure()
     admin_password = generate_password()

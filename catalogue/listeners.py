@@ -1,62 +1,84 @@
-"""What the catalogue tells the apps built on it, without knowing them.
+"""What the catalogue's models and services announce, and who is told, without either
+importing the other.
 
 The catalogue is the bottom layer: orders, connectors and background depend on it, never
-the other way round. Where it must tell them something, an app registers a function
-here from its `AppConfig.ready()`:
+the other way round; and inside it, the models know nothing of the storefront read model
+or the page views, which import the models. Where a model or service must tell them
+something, it calls an announcement here, and the interested module registers a listener
+from its app's `AppConfig.ready()` (catalogue.apps, connectors.apps):
 
-- `on_stock_changed(f)`: `f(skus)` after the available stock of those SKUs changed;
-- `on_products_changed(f)`: `f(product_ids)` when products must be looked at again
-  (their OCOP certificate expired, so they may no longer be listed everywhere);
-- `on_product_links(f)`: `f(product)` returns (name, URL) pairs of other places that
-  sell the product, shown as "Cũng bán trên" on its page.
+- `stock_changed(skus)`: the available stock of these SKUs changed (marketplaces);
+- `certificates_expired(product_ids)`: these products lost their OCOP certificate, so
+  channels that list only certified products must look at them again (marketplaces);
+- `products_changed(product_ids)`: what shoppers see of these products may have changed
+  (saved, moved, a certificate awarded or revoked; the storefront read model);
+- `product_published(product_id)`: a product was saved live (its photos' renditions);
+- `producer_changed(producer_id)`, `places_changed(commune_ids)`: names shown with every
+  product of a producer or a commune changed (the storefront read model).
 
-Listeners are called at once, inside the caller's transaction, so what they write
-commits or rolls back with the change itself. Explicit calls rather than Django
-signals: every caller and every listener can be found by reading this module's users.
+Listeners are called at once, in order, inside the caller's transaction, so what they
+write commits or rolls back with the change itself. Explicit calls rather than Django
+signals: every announcement and every listener can be found by reading this module's users.
+
+Two lookups work the same way: `page_context(page, request)` (what a page's template
+shows beyond its fields, from catalogue.page_views) and `product_links(product)` (other
+places that sell the product, from connectors).
 """
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from catalogue.models import ProductPage
 
-StockListener = Callable[[list[str]], None]
-ProductsListener = Callable[[set[int]], None]
+T = TypeVar("T")
+
+
+class Announcement(Generic[T]):
+    def __init__(self, what: str):
+        self.what = what
+        self._listeners: list[Callable[[T], None]] = []
+
+    def listen(self, listener: Callable[[T], None]) -> None:
+        if listener not in self._listeners:  # ready() may run twice under some runners
+            self._listeners.append(listener)
+
+    def __call__(self, value: T) -> None:
+        for listener in self._listeners:
+            listener(value)
+
+
+stock_changed: Announcement[list[str]] = Announcement("available stock of these SKUs")
+certificates_expired: Announcement[set[int]] = Announcement("products whose certificate ended")
+products_changed: Announcement[list[int]] = Announcement("what shoppers see of these products")
+product_published: Announcement[int] = Announcement("a product saved live")
+producer_changed: Announcement[int] = Announcement("a producer's name, type or commune")
+places_changed: Announcement[list[int]] = Announcement("communes added or renamed")
+
+
+# Lookups
+
+ContextBuilder = Callable[[Any, "HttpRequest"], dict[str, object]]
 LinksProvider = Callable[["ProductPage"], list[tuple[str, str]]]
 
-_stock: list[StockListener] = []
-_products: list[ProductsListener] = []
+_context_builders: dict[type, ContextBuilder] = {}
 _links: list[LinksProvider] = []
 
 
-def _add(listeners: list, listener: Callable) -> None:
-    if listener not in listeners:  # ready() may run twice (e.g. under some test runners)
-        listeners.append(listener)
+def on_page_context(page_class: type, builder: ContextBuilder) -> None:
+    _context_builders[page_class] = builder
 
 
-def on_stock_changed(listener: StockListener) -> None:
-    _add(_stock, listener)
-
-
-def on_products_changed(listener: ProductsListener) -> None:
-    _add(_products, listener)
+def page_context(page: object, request: "HttpRequest") -> dict[str, object]:
+    builder = _context_builders.get(type(page))
+    return builder(page, request) if builder else {}
 
 
 def on_product_links(provider: LinksProvider) -> None:
-    _add(_links, provider)
-
-
-def stock_changed(skus: Iterable[str]) -> None:
-    skus = sorted(set(skus))
-    for listener in _stock:
-        listener(skus)
-
-
-def products_changed(product_ids: Iterable[int]) -> None:
-    ids = set(product_ids)
-    for listener in _products:
-        listener(ids)
+    if provider not in _links:
+        _links.append(provider)
 
 
 def product_links(product: "ProductPage") -> list[tuple[str, str]]:

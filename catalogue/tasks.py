@@ -1,5 +1,8 @@
 """Background work of the catalogue (Django Tasks API)."""
 
+from functools import partial
+
+from django.db import transaction
 from django_tasks import task
 
 from catalogue.models import ProductGalleryImage
@@ -21,3 +24,8 @@ def pregenerate_renditions(product_id: int) -> int:
         first = (*CARD_RENDITIONS, OG_RENDITION) if position == 0 else ()
         item.image.get_renditions(*GALLERY_RENDITIONS, *first)
     return len(gallery)
+
+
+def pregenerate_after_commit(product_id: int) -> None:
+    """Queue pregenerate_renditions once the saving transaction commits."""
+    transaction.on_commit(partial(pregenerate_renditions.enqueue, product_id))

@@ -7,10 +7,10 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self) -> None:
         """The marketplaces follow the catalogue's stock and certificate changes, and a
-        product page links to the product's live listings."""
+        product page links to the product's live listings (catalogue.listeners)."""
         from catalogue import listeners
         from connectors import links, stock_push
 
-        listeners.on_stock_changed(stock_push.skus_changed)
-        listeners.on_products_changed(stock_push.products_changed)
+        listeners.stock_changed.listen(stock_push.skus_changed)
+        listeners.certificates_expired.listen(stock_push.products_changed)
         listeners.on_product_links(links.live_listing_links)

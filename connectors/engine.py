@@ -2,22 +2,20 @@
 the channel should show with what was last pushed, and send only the difference.
 
 Connectors are thin protocol adapters (connectors.base.Adapter); this module decides
-what to send, retries what may succeed later, and records every outcome on the Listing
-rows, so a pass that dies half-way loses nothing: the next one starts from the rows.
+what to send and records every outcome on the Listing rows, so a pass that dies half-way
+loses nothing: the next one starts from the rows. A pass holds the channel's lease
+(connectors.lease) and calls the marketplace through a Caller (connectors.calls), which
+retries what may succeed later.
 """
 
 import datetime
 import logging
-import random
-import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -25,41 +23,24 @@ from connectors import images as image_rules
 from connectors import stock_push
 from connectors.base import (
     Adapter,
-    AuthError,
     ListingPayload,
     MarketplaceError,
     RemoteItem,
     RemoteSku,
     SkuChange,
-    SkuOutcome,
     TransientError,
     UnknownOutcome,
 )
+from connectors.calls import Caller, NeedsReauthorisation, refresher
 from connectors.desired import Desired, desired_products
+from connectors.lease import LeaseKeeper, LeaseLost, acquire, release
 from connectors.models import Channel, ImageUpload, Listing, SyncRun
 from connectors.orders import pull_orders
 
 logger = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=5)  # a killed pass blocks its channel this long at most
-RENEW_EVERY = 60  # seconds: a running pass renews its lease this often (LeaseKeeper)
-ATTEMPTS = 4  # per operation within one pass; what still fails waits for the next pass
-BACKOFF_BASE = 0.5  # seconds: 0.5, 1, 2 (+ jitter), or the marketplace's Retry-After
 REFRESH_AHEAD = datetime.timedelta(minutes=10)
 PASS_KINDS = ("orders", "push", "pass", "reconcile")  # each covers the ones before it
-
-
-class ChannelBusy(Exception):
-    """Another pass of this channel is running (here or on another machine)."""
-
-
-class LeaseLost(Exception):
-    """This pass's lease ran out and another pass took the channel: stop at once."""
-
-
-class NeedsReauthorisation(Exception):
-    """The token was refused even after a refresh: the seller must authorise again. Not
-    a MarketplaceError, so no single operation swallows it: the pass stops."""
 
 
 @dataclass
@@ -70,147 +51,6 @@ class Report:
     def error(self, sku_or_code: str, message: str) -> None:
         self.counts["errors"] += 1
         self.errors.append(f"{sku_or_code}: {message}"[:300])
-
-
-# The lease
-
-
-def acquire(channel: Channel, now: datetime.datetime | None = None) -> str:
-    """Take the channel's lease with one conditional UPDATE (works across processes and
-    machines on SQLite and PostgreSQL); a lease left by a killed pass runs out."""
-    now = now or timezone.now()
-    owner = uuid.uuid4().hex
-    taken = Channel.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=channel.pk
-    ).update(lease_owner=owner, lease_until=now + LEASE)
-    if not taken:
-        raise ChannelBusy(f"Kênh {channel.slug} đang đồng bộ ở nơi khác.")
-    return owner
-
-
-def renew(channel: Channel, owner: str) -> None:
-    """Extend the lease of a long pass; raises LeaseLost if another pass has it now."""
-    kept = Channel.objects.filter(pk=channel.pk, lease_owner=owner).update(
-        lease_until=timezone.now() + LEASE
-    )
-    if not kept:
-        raise LeaseLost(f"Kênh {channel.slug}: lượt đồng bộ khác đã nhận kênh.")
-
-
-def release(channel: Channel, owner: str) -> None:
-    Channel.objects.filter(pk=channel.pk, lease_owner=owner).update(
-        lease_owner="", lease_until=None
-    )
-
-
-class LeaseKeeper(threading.Thread):
-    """Renews a pass's lease from a thread of its own, so the lease holds through long
-    calls (reading back a whole shop), Retry-After waits and long plans, and lapses only
-    when the process dies; the scheduler takes a lapsed lease as a dead pass."""
-
-    def __init__(self, channel: Channel, owner: str):
-        super().__init__(daemon=True, name=f"lease-{channel.slug}")
-        self.channel, self.owner = channel, owner
-        self.stopped = threading.Event()
-        self.lost = False
-
-    def run(self) -> None:
-        try:
-            while not self.stopped.wait(RENEW_EVERY):
-                try:
-                    renew(self.channel, self.owner)
-                except LeaseLost:
-                    self.lost = True
-                    return
-                except DatabaseError as error:  # a locked or restarting database: retry
-                    logger.warning("lease %s not renewed (%s)", self.channel.slug, error)
-        finally:
-            connection.close()  # this thread's own connection
-
-    def check(self) -> None:
-        if self.lost:
-            raise LeaseLost(f"Kênh {self.channel.slug}: lượt đồng bộ khác đã nhận kênh.")
-
-
-# Calls with retries
-
-
-class Caller:
-    """Calls the adapter with a per-channel rate limit, retries transient failures with
-    exponential backoff and jitter (honouring Retry-After), and refreshes the access
-    token once on an auth error."""
-
-    def __init__(
-        self,
-        channel: Channel,
-        adapter: Adapter,
-        refresh: Callable[[], None],
-        sleep: Callable[[float], None] = time.sleep,
-        rate_per_second: float = 10.0,
-        lease: LeaseKeeper | None = None,
-    ):
-        self.channel, self.adapter, self.refresh, self.sleep = channel, adapter, refresh, sleep
-        self.interval = 1.0 / rate_per_second
-        self.last_call = 0.0
-        self.lease = lease
-        self.refreshed = False
-        self.calls = 0
-
-    def wait_turn(self) -> None:
-        if self.lease:
-            self.lease.check()  # another pass took the channel: stop before calling
-        gap = self.last_call + self.interval - time.monotonic()
-        if gap > 0:
-            self.sleep(gap)
-        self.last_call = time.monotonic()
-
-    def backoff(self, attempt: int, error: TransientError) -> None:
-        delay = error.retry_after or BACKOFF_BASE * 2**attempt
-        self.sleep(delay + random.uniform(0, delay / 2))
-
-    def __call__(self, method: str, *args, before_retry: Callable[[], object] | None = None):
-        """Call `adapter.<method>(*args)`; `before_retry` runs before each retry and may
-        return a value to use instead (an idempotent create looks the item up first)."""
-        for attempt in range(ATTEMPTS):
-            if attempt and before_retry is not None:
-                found = before_retry()
-                if found is not None:
-                    return found
-            self.wait_turn()
-            self.calls += 1
-            try:
-                result = getattr(self.adapter, method)(*args)
-                # A generator (items()) must be read here, inside the retries.
-                return list(result) if isinstance(result, Iterator) else result
-            except AuthError as error:
-                if self.refreshed:
-                    Channel.objects.filter(pk=self.channel.pk).update(needs_reauth=True)
-                    raise NeedsReauthorisation(error.message) from None
-                self.refreshed = True
-                self.refresh()
-            except TransientError as error:
-                if attempt == ATTEMPTS - 1:
-                    raise
-                self.backoff(attempt, error)
-        raise TransientError("Hết số lần thử trong lượt này.")
-
-    def batch(self, method: str, changes: list[SkuChange]) -> dict[str, MarketplaceError | None]:
-        """A batch call; SKUs that failed transiently are sent again (only them)."""
-        results: dict[str, MarketplaceError | None] = {}
-        pending = changes
-        for attempt in range(ATTEMPTS):
-            if not pending:
-                break
-            outcomes: list[SkuOutcome] = self(method, pending)
-            results.update({o.seller_sku: o.error for o in outcomes})
-            retry = [c for c in pending if isinstance(results.get(c.seller_sku), TransientError)]
-            if retry and attempt < ATTEMPTS - 1:
-                self.backoff(attempt, results[retry[0].seller_sku])  # type: ignore[arg-type]
-            pending = retry
-        return results
-
-
-# The pass
 
 
 @dataclass
@@ -506,30 +346,6 @@ class Pass:
                 Listing.objects.filter(pk=row.pk).update(**{column: change.value, "last_error": ""})
             else:
                 self._fail([row], failure or TransientError("Không có kết quả"), keep_state=True)
-
-
-def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
-    """Refresh the access token and keep the new pair; when that fails, the channel is
-    marked as needing re-authorisation by the seller."""
-
-    def refresh() -> None:
-        secrets = channel.get_secrets()
-        try:
-            tokens = adapter.refresh(secrets.get("refresh_token", ""))
-        except MarketplaceError as error:
-            Channel.objects.filter(pk=channel.pk).update(needs_reauth=True)
-            raise NeedsReauthorisation(
-                f"Token hết hạn và không làm mới được ({error.message}): cần cấp quyền lại."
-            ) from None
-        secrets.update(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-        channel.set_secrets(secrets)
-        channel.token_expires_at = datetime.datetime.fromtimestamp(
-            tokens.expires_at, tz=datetime.UTC
-        )
-        channel.needs_reauth = False
-        channel.save(update_fields=["secrets", "token_expires_at", "needs_reauth"])
-
-    return refresh
 
 
 def run_pass(

@@ -1,7 +1,9 @@
 """The adapter for a channel, built from its kind, base URL and decrypted secrets."""
 
 from connectors.base import Adapter
+from connectors.lazada.adapter import LazadaAdapter
 from connectors.models import Channel
+from connectors.shopee.adapter import ShopeeAdapter
 
 SECRET_KEYS: dict[str, tuple[str, ...]] = {
     Channel.Kind.SHOPEE: ("partner_id", "partner_key", "shop_id", "access_token", "refresh_token"),
@@ -12,8 +14,6 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {
 def adapter_for(channel: Channel) -> Adapter:
     secrets = channel.get_secrets()
     if channel.kind == Channel.Kind.SHOPEE:
-        from connectors.shopee.adapter import ShopeeAdapter
-
         return ShopeeAdapter(
             channel.base_url,
             partner_id=int(secrets["partner_id"]),
@@ -22,8 +22,6 @@ def adapter_for(channel: Channel) -> Adapter:
             access_token=secrets.get("access_token", ""),
         )
     if channel.kind == Channel.Kind.LAZADA:
-        from connectors.lazada.adapter import LazadaAdapter
-
         return LazadaAdapter(
             channel.base_url,
             app_key=secrets["app_key"],

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.admin.menu import admin_menu
 
-from connectors import engine
+from connectors import calls
 from connectors.models import Channel, Listing, SyncRun
 from tests.conftest import admin_denied
 from tests.ports import free_port
@@ -181,7 +181,7 @@ def test_the_product_editor_links_to_its_listings(as_coop, shop):
 def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
     as_staff, channel, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(engine, "BACKOFF_BASE", 0)  # the closed port fails at once
+    monkeypatch.setattr(calls, "BACKOFF_BASE", 0)  # the closed port fails at once
     with django_capture_on_commit_callbacks(execute=True):
         response = as_staff.post(reverse("background_sync_now", args=[channel.pk]), follow=True)
     assert "Đã yêu cầu đồng bộ kênh “Shopee tỉnh”" in response.content.decode()

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from catalogue import stock
 from catalogue.models import ProductPage
-from connectors.engine import ChannelBusy, LeaseLost, acquire, release, renew, run_pass
+from connectors.engine import run_pass
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
+from connectors.lease import ChannelBusy, LeaseLost, acquire, release, renew
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, PendingPush
 from connectors.registry import adapter_for
 from connectors.sandbox.server import Faults, Sandbox, running

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from background.models import PendingTask, Slot
 from background.schedule import Scheduler
+from connectors import lease
 from connectors.desired import channel_stock
 from connectors.lazada.sandbox import LazadaSandbox
 from connectors.models import Channel, Listing, SyncRun
@@ -340,13 +341,11 @@ def test_two_schedulers_ticking_at_the_same_moment_enqueue_each_slot_once(market
 
 
 def test_a_running_pass_keeps_its_lease_and_stops_when_another_takes_it(marketplaces, monkeypatch):
-    from connectors import engine
-
-    monkeypatch.setattr(engine, "RENEW_EVERY", 0.05)
+    monkeypatch.setattr(lease, "RENEW_EVERY", 0.05)
     shopee = marketplaces["shopee"]
-    owner = engine.acquire(shopee)
+    owner = lease.acquire(shopee)
     first_until = lease_until(shopee)
-    keeper = engine.LeaseKeeper(shopee, owner)
+    keeper = lease.LeaseKeeper(shopee, owner)
     keeper.start()
     try:
         wait_until(
@@ -355,7 +354,7 @@ def test_a_running_pass_keeps_its_lease_and_stops_when_another_takes_it(marketpl
         )
         Channel.objects.filter(pk=shopee.pk).update(lease_owner="another pass")
         wait_until(lambda: keeper.lost, "the keeper to notice")
-        with pytest.raises(engine.LeaseLost):
+        with pytest.raises(lease.LeaseLost):
             keeper.check()
     finally:
         keeper.stopped.set()

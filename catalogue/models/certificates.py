@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from catalogue import listeners
 from catalogue.dates import add_months
 from catalogue.text import NormalizedTextModel
 
@@ -168,9 +169,7 @@ class Certificate(NormalizedTextModel):
 
     def _refresh_storefront(self) -> None:
         """Stars on the storefront follow the certificate (award, expiry, revocation)."""
-        from catalogue.storefront import index
-
-        index.refresh_products([self.product_id])
+        listeners.products_changed([self.product_id])
 
     def is_valid(self, today: datetime.date) -> bool:
         return self.status == CertificateStatus.VALID and self.valid_until >= today

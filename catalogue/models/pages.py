@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.url_routing import RouteResult
 
 from .base import CataloguePage
+from .producers import ProducerPage
+from .products import ProductPage
 
 PAGE_SIZE = 24
 
@@ -29,8 +31,6 @@ class HomePage(CataloguePage):
         page types' parent_page_types), so a three-part path is looked up directly, with
         what the product page shows about its producer and category joined in.
         """
-        from .products import ProductPage
-
         if len(path_components) == 3:
             page = (
                 ProductPage.objects.filter(
@@ -44,16 +44,6 @@ class HomePage(CataloguePage):
             if page is not None:
                 return RouteResult(page)
         return super().route(request, path_components)
-
-    def get_context(self, request, *args, **kwargs):
-        from catalogue.storefront import listing
-
-        from .storefront import StorefrontEntry
-
-        context = super().get_context(request, *args, **kwargs)
-        newest = StorefrontEntry.objects.order_by("-published_at", "-pk")[:8]
-        context["latest_cards"] = listing.cards(list(newest))
-        return context
 
 
 class ProductsIndexPage(CataloguePage):
@@ -71,13 +61,6 @@ class ProductsIndexPage(CataloguePage):
 
     class Meta:
         verbose_name = _("danh mục sản phẩm")
-
-    def get_context(self, request, *args, **kwargs):
-        from catalogue.storefront import listing
-
-        context = super().get_context(request, *args, **kwargs)
-        context["listing"] = listing.run(request.GET, page_number=request.GET.get("page"))
-        return context
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -98,8 +81,6 @@ class ProducersIndexPage(CataloguePage):
         verbose_name = _("danh sách chủ thể OCOP")
 
     def get_context(self, request, *args, **kwargs):
-        from .producers import ProducerPage
-
         context = super().get_context(request, *args, **kwargs)
         producers = (
             ProducerPage.objects.live()

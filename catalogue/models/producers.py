@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from catalogue import listeners
 from catalogue.validators import validate_phone_vn
 
 from .base import CataloguePage, GalleryImage
@@ -125,10 +126,7 @@ class ProducerPage(CataloguePage):
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
-        # Name, type and commune are shown and filtered on with every product.
-        from catalogue.storefront import index
-
-        index.refresh_producer(self.pk)
+        listeners.producer_changed(self.pk)  # shown and filtered on with every product
         return result
 
     @property
@@ -141,18 +139,6 @@ class ProducerPage(CataloguePage):
             raise ValidationError(
                 {"commune": _("Xã/phường này không còn tồn tại; chọn đơn vị mới.")}
             )
-
-    def get_context(self, request, *args, **kwargs):
-        from catalogue.storefront import listing
-
-        context = super().get_context(request, *args, **kwargs)
-        context["listing"] = listing.run(
-            request.GET,
-            page_number=request.GET.get("page"),
-            producer_id=self.pk,
-            with_facets=False,
-        )
-        return context
 
 
 class ProducerGalleryImage(GalleryImage):

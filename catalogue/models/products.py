@@ -1,11 +1,9 @@
 """OCOP product pages and their variants (the sellable units, one SKU each)."""
 
-from functools import partial
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +14,18 @@ from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from catalogue import listeners
 from catalogue.text import NormalizedTextModel, normalize_text_fields
 from catalogue.validators import validate_gtin
 
 from .base import CataloguePage, GalleryImage
+from .certificates import Certificate
 from .codes import CodeSequence
 
 
 class ProductPageQuerySet(PageQuerySet):
     def for_listing(self) -> "ProductPageQuerySet":
         """Live, public products with what a listing card shows, in a fixed number of queries."""
-        from .certificates import Certificate
-
         return (
             self.live()
             .public()
@@ -169,23 +167,18 @@ class ProductPage(CataloguePage):
         result = super().save(*args, **kwargs)
         # After the variants and marks are written (ClusterableModel.save), in the same
         # transaction; the storefront re-reads the live row, so draft saves change nothing.
-        from catalogue import tasks
-        from catalogue.storefront import index
-
-        index.refresh_products([self.pk])
+        listeners.products_changed([self.pk])
         if self.live:
-            transaction.on_commit(partial(tasks.pregenerate_renditions.enqueue, self.pk))
+            listeners.product_published(self.pk)
         return result
 
     def move(self, target, pos=None, user=None):
         """Staff may move a product to another producer; the producer link follows."""
-        from catalogue.storefront import index
-
         super().move(target, pos=pos, user=user)
         new_parent = self.get_parent()
         ProductPage.objects.filter(pk=self.pk).update(producer_id=new_parent.pk)
         self.producer_id = new_parent.pk
-        index.refresh_products([self.pk])
+        listeners.products_changed([self.pk])
 
     def _assign_codes(self) -> None:
         """Producer link from the tree, the permanent product code, SKUs for new variants."""
@@ -231,13 +224,6 @@ class ProductPage(CataloguePage):
     def is_service(self) -> bool:
         """Sector VI (community tourism) is booked by contact, never put in a cart."""
         return self.ocop_category.code.startswith("VI")
-
-    def get_context(self, request, *args, **kwargs):
-        from catalogue import product_view
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(product_view.context(self, request))
-        return context
 
     def first_image(self):
         for item in self.gallery_images.all():

@@ -8,6 +8,7 @@ that a later release dropped, so old producer records still resolve.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import listeners
 from catalogue.text import NormalizedTextModel, fold
 
 
@@ -33,9 +34,7 @@ class Province(NormalizedTextModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from catalogue.storefront import index
-
-        index.places_changed(self.communes.values_list("pk", flat=True))
+        listeners.places_changed(list(self.communes.values_list("pk", flat=True)))
 
 
 class Commune(NormalizedTextModel):
@@ -66,6 +65,4 @@ class Commune(NormalizedTextModel):
     def save(self, *args, **kwargs):
         self.folded_name = fold(f"{self.full_name} {self.province.name}")
         super().save(*args, **kwargs)
-        from catalogue.storefront import index
-
-        index.places_changed([self.pk])
+        listeners.places_changed([self.pk])

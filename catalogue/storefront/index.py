@@ -5,8 +5,10 @@ the stock service. Everything is re-read from the database, never taken from the
 in-memory object, so a draft being edited can never leak into the storefront.
 """
 
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -142,9 +144,30 @@ def _entry(page: ProductPage, stocked: set[str], url: str) -> tuple:
     return entry, rows, mark_rows
 
 
+_batch = threading.local()  # .ids: products to refresh when the batch ends (or None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Refresh each product once, when the block ends, instead of at every write: a bulk
+    load writes each product several times (page, revision, publish, stock, certificates)."""
+    if getattr(_batch, "ids", None) is not None:  # already inside a batch
+        yield
+        return
+    _batch.ids = set()
+    try:
+        yield
+    finally:
+        ids, _batch.ids = _batch.ids, None
+    refresh_products(ids)
+
+
 def refresh_products(ids: Iterable[int]) -> None:
     """Re-derive the entries of these products: live and public ones are (re)written,
     the others removed."""
+    if getattr(_batch, "ids", None) is not None:
+        _batch.ids.update(ids)
+        return
     ids = list(dict.fromkeys(ids))
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
@@ -189,6 +212,9 @@ def places_changed(commune_ids: Iterable[int]) -> None:
 def refresh_stock(skus: Iterable[str]) -> None:
     """After stock changes: recompute "in stock" for the products of these SKUs."""
     product_ids = ProductVariant.objects.filter(sku__in=list(skus)).values("product_id")
+    if getattr(_batch, "ids", None) is not None:
+        _batch.ids.update(row["product_id"] for row in product_ids)
+        return
     available = StockItem.objects.filter(
         sku__in=ProductVariant.objects.filter(product_id=OuterRef(OuterRef("pk"))).values("sku"),
         on_hand__gt=F("reserved"),

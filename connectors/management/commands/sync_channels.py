@@ -3,7 +3,8 @@ from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
-from connectors.engine import ChannelBusy, run_pass
+from connectors.engine import run_pass
+from connectors.lease import ChannelBusy
 from connectors.models import Channel
 from connectors.registry import adapter_for
 

@@ -1,0 +1,74 @@
+"""Dependencies flow one way: catalogue ← orders, catalogue ← connectors, and background
+on top of all three; and no import hides inside a function (the only ones allowed are in
+`AppConfig.ready()`, where Django wants them, and under `if TYPE_CHECKING:`)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("ocop_site", "catalogue", "orders", "connectors", "background")
+MAY_IMPORT = {
+    "catalogue": {"catalogue"},
+    "orders": {"catalogue", "orders"},
+    "connectors": {"catalogue", "connectors"},
+    "background": {"catalogue", "orders", "connectors", "background"},
+}
+
+
+def modules(app: str) -> list[Path]:
+    return sorted(p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts)
+
+
+def imported(tree: ast.AST) -> list[tuple[str, int]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append((node.module, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("app", sorted(MAY_IMPORT))
+def test_each_app_imports_only_the_layers_below_it(app):
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in modules(app)
+        for name, line in imported(ast.parse(path.read_text()))
+        if name.split(".")[0] in MAY_IMPORT and name.split(".")[0] not in MAY_IMPORT[app]
+    ]
+    assert wrong == []
+
+
+def _allowed_nested(path: Path, function: ast.AST, stack: list[ast.AST]) -> bool:
+    """`ready()` of an AppConfig."""
+    return (
+        path.name == "apps.py"
+        and isinstance(function, ast.FunctionDef)
+        and function.name == "ready"
+        and any(isinstance(node, ast.ClassDef) for node in stack)
+    )
+
+
+def nested_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    problems: list[str] = []
+
+    def visit(node: ast.AST, stack: list[ast.AST]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                functions = [n for n in stack if isinstance(n, ast.FunctionDef)]
+                if functions and not _allowed_nested(path, functions[-1], stack):
+                    problems.append(f"{path.relative_to(ROOT)}:{child.lineno}")
+            visit(child, [*stack, child])
+
+    visit(tree, [])
+    return problems
+
+
+def test_no_import_inside_a_function():
+    assert [
+        problem for app in APPS for path in modules(app) for problem in nested_imports(path)
+    ] == []
