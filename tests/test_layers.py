@@ -72,3 +72,15 @@ def test_no_import_inside_a_function():
     assert [
         problem for app in APPS for path in modules(app) for problem in nested_imports(path)
     ] == []
+
+
+def test_every_test_module_is_in_an_area_of_the_quick_loop():
+    script = (ROOT / "scripts" / "quick").read_text()
+    listed = {
+        name
+        for line in script.splitlines()
+        if line.strip().startswith("[") and "]=" in line
+        for name in line.split("=", 1)[1].strip('"').split()
+    }
+    modules = {path.stem.removeprefix("test_") for path in (ROOT / "tests").glob("test_*.py")}
+    assert modules - listed == set() and listed - modules == set()

@@ -9,7 +9,10 @@ from .env import database_config, env_list, env_str, tasks_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(BASE_DIR / "var")))
+# Beside the code in a checkout; in the working directory for an installed wheel (whose
+# code sits in site-packages).
+_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(_DEFAULT_VAR)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite database and local media live here
 
 SECRET_KEY = env_str("SECRET_KEY")
