@@ -11,6 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import (
+    BasePasswordHasher,
+    PBKDF2PasswordHasher,
+    get_hasher,
+    make_password,
+)
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -109,11 +115,25 @@ def match_commune(old_locality: str, province: Province) -> Commune:
     return ward
 
 
+class DemoPasswordHasher(PBKDF2PasswordHasher):
+    """PBKDF2 with a tenth of Django's iterations, for the demo accounts only: hashing the
+    37 demo passwords took 8 of the demo's 14 s. They are random and printed for whoever
+    tries the site, and Django hashes each again with its full count at the account's
+    first login (the stored hash names its count; `must_update()` sees it is lower)."""
+
+    iterations = PBKDF2PasswordHasher.iterations // 10
+
+
+def _demo_hasher() -> BasePasswordHasher | None:
+    """The quick hasher where the site hashes with PBKDF2 (not in tests, with MD5)."""
+    return DemoPasswordHasher() if isinstance(get_hasher(), PBKDF2PasswordHasher) else None
+
+
 def _set_password(username: str, password: str, **defaults):
     user, _ = get_user_model().objects.get_or_create(username=username, defaults=defaults)
     for key, value in defaults.items():
         setattr(user, key, value)
-    user.set_password(password)
+    user.password = make_password(password, hasher=_demo_hasher() or "default")
     user.save()
     set_admin_language(user)
     return user
@@ -134,6 +154,7 @@ def _ensure_producer(row: dict, index: int, result: DemoResult) -> ProducerPage:
         commune=match_commune(row["old_locality"], province),
         username=username,
         password=password,
+        password_hasher=_demo_hasher(),
         producer_type=PRODUCER_TYPES.get(row["producer_type"], ProducerType.HOUSEHOLD),
         legal_name=title,
         registration_code=f"{TAX_PREFIX.get(province.code, '01')}{_number(title, 10**8):08d}",

@@ -1,11 +1,15 @@
 """Public pages, the demo loader and the management commands."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from catalogue import stock
-from catalogue.models import Certificate, ProducerPage, ProductPage, StockItem
+from catalogue.demo import _demo_hasher, _set_password
+from catalogue.models import Certificate, Commune, ProducerPage, ProductPage, StockItem
+from catalogue.producers import create_producer
 
 
 def test_public_pages_render(coop, make_product, client):
@@ -107,3 +111,27 @@ def test_generate_catalogue_writes_a_valid_tree(structure, client):
     assert StockItem.objects.filter(sku__startswith=product.product_code).count() == 3
     codes = ProductPage.objects.values_list("product_code", flat=True)
     assert len(set(codes)) == 250
+
+
+PBKDF2 = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def test_demo_accounts_are_hashed_quickly_and_rehashed_in_full_at_first_login(
+    structure, settings, client
+):
+    settings.PASSWORD_HASHERS = PBKDF2
+    full = PBKDF2PasswordHasher.iterations
+    _set_password("canbo.tinh", "mat-khau-demo")
+    create_producer(
+        title="HTX Demo",
+        commune=Commune.objects.get(code="05977"),
+        username="htx-demo",
+        password="mat-khau-htx",
+        password_hasher=_demo_hasher(),
+    )
+    users = get_user_model().objects
+    for username in ("canbo.tinh", "htx-demo"):
+        assert users.get(username=username).password.startswith(f"pbkdf2_sha256${full // 10}$")
+    assert client.login(username="htx-demo", password="mat-khau-htx")
+    assert users.get(username="htx-demo").password.startswith(f"pbkdf2_sha256${full}$")
+    assert not client.login(username="canbo.tinh", password="sai")

@@ -46,7 +46,9 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("OCOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Database 14, one lower for each further xdist process: processes never share a queue.
+REDIS_DB = 14 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_URL = os.environ.get("OCOP_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
 
 
 def redis_up() -> bool:
