@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import (
     BasePasswordHasher,
@@ -125,8 +126,10 @@ class DemoPasswordHasher(PBKDF2PasswordHasher):
 
 
 def _demo_hasher() -> BasePasswordHasher | None:
-    """The quick hasher where the site hashes with PBKDF2 (not in tests, with MD5)."""
-    return DemoPasswordHasher() if isinstance(get_hasher(), PBKDF2PasswordHasher) else None
+    """The quick hasher on a development site that hashes with Django's PBKDF2 (not in
+    production, where `load_demo --force` hashes in full; not in tests, with MD5)."""
+    quick = settings.DEBUG and type(get_hasher()) is PBKDF2PasswordHasher
+    return DemoPasswordHasher() if quick else None
 
 
 def _set_password(username: str, password: str, **defaults):

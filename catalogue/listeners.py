@@ -22,7 +22,7 @@ signals: every announcement and every listener can be found by reading this modu
 
 Two lookups work the same way: `page_context(page, request)` (what a page's template
 shows beyond its fields, from catalogue.page_views) and `product_links(product)` (other
-places that sell the product, from connectors).
+places that sell the product, which the marketplace connectors register).
 """
 
 from collections.abc import Callable

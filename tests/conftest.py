@@ -1,9 +1,12 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import setup_databases, teardown_databases
 from django.urls import reverse
+from pytest_django.fixtures import _get_databases_for_setup
 
+from catalogue import stock
 from catalogue.demo import load_demo
 from catalogue.models import Commune, OcopCategory, ProductPage, ProductVariant
 from catalogue.producers import create_producer
@@ -11,6 +14,11 @@ from catalogue.roles import PROVINCE_STAFF_GROUP
 from catalogue.site_setup import ensure_site_structure
 from catalogue.storefront import reference
 from catalogue.text import slugify_vi
+from orders import checkout
+from orders.checkout import Address
+from orders.models import PaymentMethod
+from tests import database
+from tests.localstripe_server import localstripe_server
 
 PASSWORD = "test-pass-1234"
 
@@ -21,15 +29,12 @@ def django_db_setup(
 ):
     """pytest-django's database set-up, from a copy of a migrated template instead of
     running every migration again (tests/database.py); `migrate` on the copy finds
-    nothing to do. The copy is dropped at the end."""
-    from django.test.utils import setup_databases, teardown_databases
-    from pytest_django.fixtures import _get_databases_for_setup
-
-    from tests import database
-
+    nothing to do. The copy is dropped at the end. (--reuse-db and --create-db have no
+    effect: a copy is always fresh and takes under a second.)"""
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     with django_db_blocker.unblock():
         for alias in aliases:
+            database.name_per_process(connections[alias].settings_dict)
             database.clone_template(connections[alias].settings_dict)
         config = setup_databases(
             verbosity=0,
@@ -40,7 +45,11 @@ def django_db_setup(
         )
     yield
     with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=0, keepdb=False)
+        database.close_connections()
+        try:
+            teardown_databases(config, verbosity=0, keepdb=False)
+        except Exception as error:  # noqa: BLE001 - as pytest-django: a warning, not a failure
+            request.node.warn(pytest.PytestWarning(f"Test database not dropped: {error!r}"))
 
 
 @pytest.fixture(autouse=True)
@@ -61,10 +70,6 @@ def forget_caches() -> None:
 def _demo_snapshot(django_db_setup, django_db_blocker):
     """The demo catalogue loaded once per process and kept as a snapshot (see
     committed_demo)."""
-    from django.db import connection
-
-    from tests import database
-
     with django_db_blocker.unblock():
         database.restore(connection.settings_dict)
         load_demo()
@@ -79,10 +84,6 @@ def demo_catalogue(_demo_snapshot, django_db_blocker):
     """The demo catalogue (36 real OCOP products) for a whole test module: the snapshot
     is restored (committed) before the module and the migrated database after it; each
     test still runs in its own rolled-back transaction (tests in it still need `db`)."""
-    from django.db import connection
-
-    from tests import database
-
     with django_db_blocker.unblock():
         database.restore(connection.settings_dict, "demo")
         forget_caches()
@@ -97,10 +98,6 @@ def committed_demo(_demo_snapshot, django_db_blocker):
     server or worker processes read the data (they cannot see a test's transaction).
     Mark the test `django_db(transaction=True)`; no serialized rollback is needed, since
     the next such test starts from the snapshot again."""
-    from django.db import connection
-
-    from tests import database
-
     with django_db_blocker.unblock():
         database.restore(connection.settings_dict, "demo")
     forget_caches()
@@ -109,10 +106,6 @@ def committed_demo(_demo_snapshot, django_db_blocker):
 @pytest.fixture
 def committed_db(django_db_setup, django_db_blocker):
     """A freshly migrated database, as committed_demo but without the demo."""
-    from django.db import connection
-
-    from tests import database
-
     with django_db_blocker.unblock():
         database.restore(connection.settings_dict)
     forget_caches()
@@ -168,8 +161,6 @@ def other_coop(make_producer):
 @pytest.fixture
 def shop(coop, other_coop, make_product):
     """Two producers with one product each, every variant stocked with 10 units."""
-    from catalogue import stock
-
     tea = make_product(coop.page)
     noodles = make_product(
         other_coop.page,
@@ -185,9 +176,6 @@ def shop(coop, other_coop, make_product):
 
 @pytest.fixture
 def address(db):
-    from catalogue.models import Commune
-    from orders.checkout import Address
-
     commune = Commune.objects.select_related("province").get(code="05983")
     return Address(
         name="Nguyễn Thị Lan",
@@ -202,8 +190,6 @@ def address(db):
 @pytest.fixture
 def place(address):
     """Place an order for {sku: quantity} at today's prices (COD unless told)."""
-    from orders import checkout
-    from orders.models import PaymentMethod
 
     def place_order(quantities, method=PaymentMethod.COD, to=None, user=None):
         lines = checkout.fresh_lines(quantities)
@@ -216,8 +202,6 @@ def place(address):
 @pytest.fixture(scope="session")
 def localstripe():
     """A fake Stripe server (localstripe) on 127.0.0.1 for the whole test session."""
-    from tests.localstripe_server import localstripe_server
-
     with localstripe_server() as url:
         yield url
 

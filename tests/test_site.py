@@ -119,7 +119,7 @@ PBKDF2 = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 def test_demo_accounts_are_hashed_quickly_and_rehashed_in_full_at_first_login(
     structure, settings, client
 ):
-    settings.PASSWORD_HASHERS = PBKDF2
+    settings.PASSWORD_HASHERS, settings.DEBUG = PBKDF2, True
     full = PBKDF2PasswordHasher.iterations
     _set_password("canbo.tinh", "mat-khau-demo")
     create_producer(
@@ -135,3 +135,6 @@ def test_demo_accounts_are_hashed_quickly_and_rehashed_in_full_at_first_login(
     assert client.login(username="htx-demo", password="mat-khau-htx")
     assert users.get(username="htx-demo").password.startswith(f"pbkdf2_sha256${full}$")
     assert not client.login(username="canbo.tinh", password="sai")
+    settings.DEBUG = False  # production (load_demo --force): hashed in full
+    _set_password("canbo.tinh", "mat-khau-moi")
+    assert users.get(username="canbo.tinh").password.startswith(f"pbkdf2_sha256${full}$")

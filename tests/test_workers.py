@@ -3,8 +3,9 @@ over the Redis at 127.0.0.1:6379: two schedulers and three workers over ten minu
 scheduler time run every due slot exactly once; a worker killed in the middle of a pass
 loses nothing; with Redis down, a checkout still succeeds and its email goes out later.
 
-These tests commit their data (the workers read it from another process), so they run
-in a pytest session of their own (scripts/test)."""
+These tests commit their data (the workers read it from another process): each starts
+from a fresh copy of the database (committed_db, committed_demo), and scripts/test runs
+them in a pytest session of their own, beside the browser tests."""
 
 import datetime
 import io
@@ -41,13 +42,16 @@ from tests.ports import free_port
 pytestmark = [
     pytest.mark.workers,
     pytest.mark.slow,
+    # Workers read committed data: every test starts from committed_demo (through the
+    # marketplaces fixture) or committed_db.
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("committed_db"),  # workers read committed data: a fresh database
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-# Database 14, one lower for each further xdist process: processes never share a queue.
-REDIS_DB = 14 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+# Database 14, one lower for each further xdist process: processes never share a queue
+# (and never reach the low databases a development site uses).
+PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_DB = 14 - PROCESS
 REDIS_URL = os.environ.get("OCOP_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
 
 
@@ -59,6 +63,8 @@ def redis_up() -> bool:
 
 
 def needs_redis() -> None:
+    if REDIS_DB < 6 and "OCOP_TEST_REDIS_URL" not in os.environ:
+        pytest.fail(f"Redis databases 14 down to 6 serve 9 test processes; this is no. {PROCESS}")
     if redis_up():
         return
     if os.environ.get("OCOP_REQUIRE_REDIS") == "1":
@@ -262,7 +268,7 @@ def test_a_worker_killed_mid_pass_loses_nothing(marketplaces, settings, tmp_path
 
 
 def test_with_redis_down_a_checkout_succeeds_and_its_email_goes_out_later(
-    shop, settings, tmp_path, caplog
+    committed_db, shop, settings, tmp_path, caplog
 ):
     from catalogue.models import Commune
 

@@ -10,8 +10,9 @@ from catalogue.text import NormalizedTextModel, normalize_text_fields, slugify_v
 
 class CataloguePage(Page):
     """Base of every page here: NFC text and ASCII slugs with đ→d, and a template
-    context completed by the page views registered for the page's type
-    (catalogue.page_views; the models do not import them).
+    context completed by the view registered for the page's type (catalogue.page_views,
+    catalogue.product_view; registered in CatalogueConfig.ready, since they import the
+    models).
 
     Hooks Wagtail's `_set_core_field_defaults` (checked against Wagtail 8.0), which
     runs in `full_clean()` for every save, revision save and revision publish, so

@@ -1,8 +1,9 @@
 """Keeps the storefront read model (StorefrontEntry, its words and marks) in step with the
-catalogue. Called explicitly by whatever changes what a shopper sees: product and producer
-saves (publish, unpublish, move, draft saves re-read the live row), certificate changes and
-the stock service. Everything is re-read from the database, never taken from the caller's
-in-memory object, so a draft being edited can never leak into the storefront.
+catalogue. Told by whatever changes what a shopper sees: product and producer saves
+(publish, unpublish, move, draft saves re-read the live row), certificate and place changes
+(through catalogue.listeners, registered in CatalogueConfig.ready) and the stock service.
+Everything is re-read from the database, never taken from the caller's in-memory object,
+so a draft being edited can never leak into the storefront.
 """
 
 import threading

@@ -3,16 +3,18 @@
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import database_config, env_list, env_str, tasks_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-# Beside the code in a checkout; in the working directory for an installed wheel (whose
-# code sits in site-packages).
-_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var"
-VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(_DEFAULT_VAR)))
+# Beside the code in a checkout. An installed wheel's code sits in site-packages, so there
+# OCOP_VAR_DIR must say where (web, worker and scheduler must all use the same folder).
+if not env_str("OCOP_VAR_DIR") and not (BASE_DIR / "manage.py").exists():
+    raise ImproperlyConfigured("Set OCOP_VAR_DIR to the folder for the database and media.")
+VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite database and local media live here
 
 SECRET_KEY = env_str("SECRET_KEY")
