@@ -200,6 +200,9 @@ def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
     assert row.errors_24h == 1 and row.latest_runs == [run]
     html = response.content.decode()
     assert run.get_status_display() in html and PARTNER_KEY not in html
+    # the row's "Đồng bộ ngay" button (added by background through the channel-buttons hook)
+    assert f'action="{reverse("background_sync_now", args=[channel.pk])}"' in html
+    assert "Đồng bộ ngay" in html
 
 
 def test_sync_now_accepts_only_post(as_staff, channel):
