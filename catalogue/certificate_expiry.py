@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue import listeners
 from catalogue.models import Certificate, CertificateStatus
 from catalogue.models.certificates import EXPIRY_NOTICE_DAYS
 
@@ -37,11 +36,9 @@ def expire(today: datetime.date) -> int:
                 status=CertificateStatus.VALID, valid_until__lt=today
             )
         )
-        for certificate in certificates:
+        for certificate in certificates:  # each save tells the storefront and marketplaces
             certificate.status = CertificateStatus.EXPIRED
             certificate.save(update_fields=["status", "updated_at"])
-        if certificates:
-            listeners.certificates_expired({c.product_id for c in certificates})
     return len(certificates)
 
 

@@ -8,8 +8,9 @@ something, it calls an announcement here, and the interested module registers a 
 from its app's `AppConfig.ready()` (catalogue.apps, connectors.apps):
 
 - `stock_changed(skus)`: the available stock of these SKUs changed (marketplaces);
-- `certificates_expired(product_ids)`: these products lost their OCOP certificate, so
-  channels that list only certified products must look at them again (marketplaces);
+- `certificates_changed(product_ids)`: a certificate of these products was awarded,
+  renewed, revoked, deleted or expired, so channels that carry only certified products
+  must look at them again (marketplaces);
 - `products_changed(product_ids)`: what shoppers see of these products may have changed
   (saved, moved, a certificate awarded or revoked; the storefront read model);
 - `product_published(product_id)`: a product was saved live (its photos' renditions);
@@ -51,7 +52,7 @@ class Announcement(Generic[T]):
 
 
 stock_changed: Announcement[list[str]] = Announcement("available stock of these SKUs")
-certificates_expired: Announcement[set[int]] = Announcement("products whose certificate ended")
+certificates_changed: Announcement[set[int]] = Announcement("products whose certificate changed")
 products_changed: Announcement[list[int]] = Announcement("what shoppers see of these products")
 product_published: Announcement[int] = Announcement("a product saved live")
 producer_changed: Announcement[int] = Announcement("a producer's name, type or commune")

@@ -12,5 +12,5 @@ class ConnectorsConfig(AppConfig):
         from connectors import links, stock_push
 
         listeners.stock_changed.listen(stock_push.skus_changed)
-        listeners.certificates_expired.listen(stock_push.products_changed)
+        listeners.certificates_changed.listen(stock_push.products_changed)
         listeners.on_product_links(links.live_listing_links)

@@ -74,14 +74,14 @@ def _in_scope(channel: Channel) -> Q:
 
 
 def desired_products(channel: Channel, only: set[int] | None = None) -> list[Desired]:
-    """Every product the channel should carry, plus every product it carries now
-    (or, with `only`, just those of these products)."""
+    """Every live product, and every product the channel has a row for (or, with `only`,
+    just those of these products): what the channel should carry, or why it does not."""
     listed = Listing.objects.filter(channel=channel).values("product_id")
     products = (
         ProductPage.objects.all() if only is None else ProductPage.objects.filter(pk__in=only)
     )
     rows = list(
-        products.filter(Q(pk__in=listed) | (Q(live=True) & _in_scope(channel)))
+        products.filter(Q(pk__in=listed) | Q(live=True))
         .order_by("pk")
         .values(
             "pk",
@@ -113,36 +113,39 @@ def desired_products(channel: Channel, only: set[int] | None = None) -> list[Des
         .values("page_id", "image_id", "image__file_hash")
     ):
         images[image["page_id"]].append((image["image_id"], image["image__file_hash"]))
-    certificates = _valid_certificates(ids)
+    current = _current_certificates(ids)
+    certificates = {pk: c for pk, c in current.items() if _valid(c)}
 
     result = []
     for row in rows:
         item = Desired(row["pk"], row["product_code"], row["title"], wanted=True)
         certificate = certificates.get(row["pk"])
         mapping = mappings.get(row["ocop_category_id"])
-        if not (row["pk"] in public and row["pk"] in in_scope):
-            item.wanted, item.reason = False, "Ngừng bán hoặc ngoài phạm vi kênh"
+        if row["pk"] not in public:
+            item.wanted, item.reason = False, "Sản phẩm chưa được duyệt đăng hoặc đã ngừng bán"
+        elif row["pk"] not in in_scope:
+            item.wanted, item.reason = False, "Kênh này chỉ bán sản phẩm của các chủ thể đã chọn"
         elif row["ocop_category__code"].startswith("VI"):
             item.wanted, item.reason = False, "Dịch vụ du lịch không bán trên sàn"
         elif channel.requires_certificate and certificate is None:
-            item.wanted, item.reason = False, "Chứng nhận OCOP hết hiệu lực"
+            item.wanted = False
+            item.reason = _certificate_missing(current.get(row["pk"]))
         elif mapping is None:
             item.reason = f"Chưa ánh xạ bộ {row['ocop_category__code']} sang danh mục của sàn"
         elif not images[row["pk"]]:
             item.reason = "Sản phẩm chưa có ảnh"
-        if item.wanted:
-            item.skus = [
-                SkuPayload(
-                    seller_sku=v["sku"],
-                    name=v["name"],
-                    price=channel_price(channel, v["price"]),
-                    stock=channel_stock(
-                        channel, levels[v["sku"]].available if v["sku"] in levels else 0
-                    ),
-                    weight_grams=v["weight_grams"],
-                )
-                for v in variants[row["pk"]]
-            ]
+        item.skus = [  # also for products not carried: their rows say why
+            SkuPayload(
+                seller_sku=v["sku"],
+                name=v["name"],
+                price=channel_price(channel, v["price"]),
+                stock=channel_stock(
+                    channel, levels[v["sku"]].available if v["sku"] in levels else 0
+                ),
+                weight_grams=v["weight_grams"],
+            )
+            for v in variants[row["pk"]]
+        ]
         if item.pushable:
             assert mapping is not None  # pushable: no reason was given above
             item.description = _description(row, certificate)
@@ -152,23 +155,43 @@ def desired_products(channel: Channel, only: set[int] | None = None) -> list[Des
     return result
 
 
-def _valid_certificates(product_ids: list[int]) -> dict[int, Mapping[str, Any]]:
-    """The certificate that allows the OCOP stars today, per product: the newest one not
-    revoked, if it is valid (as ProductPage.valid_certificate)."""
-    today = timezone.localdate()
+def _current_certificates(product_ids: list[int]) -> dict[int, Mapping[str, Any]]:
+    """Per product, the certificate that decides its OCOP stars: the newest one not
+    revoked (as ProductPage.current_certificate), or else the newest revoked one, so
+    that the reason can say it was revoked."""
     current: dict[int, Mapping[str, Any]] = {}
     for certificate in (
         Certificate.objects.filter(product_id__in=product_ids)
-        .exclude(status=Certificate.Status.REVOKED)
         .order_by("product_id", "-signed_on")
         .values("product_id", "stars", "decision_number", "status", "valid_until")
     ):
-        current.setdefault(certificate["product_id"], certificate)
-    return {
-        product_id: c
-        for product_id, c in current.items()
-        if c["status"] == Certificate.Status.VALID and c["valid_until"] >= today
-    }
+        known = current.get(certificate["product_id"])
+        if known is None or (
+            known["status"] == Certificate.Status.REVOKED
+            and certificate["status"] != Certificate.Status.REVOKED
+        ):
+            current[certificate["product_id"]] = certificate
+    return current
+
+
+def _valid(certificate: Mapping[str, Any]) -> bool:
+    """Allows the OCOP stars today (as ProductPage.valid_certificate)."""
+    return (
+        certificate["status"] == Certificate.Status.VALID
+        and certificate["valid_until"] >= timezone.localdate()
+    )
+
+
+def _certificate_missing(certificate: Mapping[str, Any] | None) -> str:
+    """Why a channel that carries only OCOP products does not carry this one."""
+    if certificate is None:
+        return "Chưa có chứng nhận OCOP (kênh chỉ bán sản phẩm OCOP)"
+    if certificate["status"] == Certificate.Status.REVOKED:
+        return f"Chứng nhận OCOP {certificate['decision_number']} đã bị thu hồi"
+    return (
+        f"Chứng nhận OCOP {certificate['decision_number']} đã hết hiệu lực "
+        f"ngày {certificate['valid_until']:%d/%m/%Y}"
+    )
 
 
 def _description(row: dict, certificate: Mapping[str, Any] | None) -> str:

@@ -47,6 +47,7 @@ PASS_KINDS = ("orders", "push", "pass", "reconcile")  # each covers the ones bef
 class Report:
     counts: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "code: why the channel does not carry it"
 
     def error(self, sku_or_code: str, message: str) -> None:
         self.counts["errors"] += 1
@@ -282,6 +283,7 @@ class Pass:
             r for r in rows.values() if r.state != Listing.State.DELISTED and r.external_item_id
         ]
         if not live:
+            self._skip(item, rows)
             return
         self.report.counts["delist"] += 1
         if self.dry_run:
@@ -294,6 +296,39 @@ class Pass:
         Listing.objects.filter(pk__in=[r.pk for r in live]).update(
             state=Listing.State.DELISTED, last_error=item.reason, content_fingerprint=""
         )
+
+    def _skip(self, item: Desired, rows: dict[str, Listing]) -> None:
+        """A product the channel does not carry and has not listed: its rows say so
+        ("Không đăng") with the reason, for the cooperative, the listings screen and the
+        next certificate change (which finds the rows and starts a quick pass). Written
+        only when something changed."""
+        self.report.counts["skipped"] += 1
+        self.report.skipped.append(f"{item.product_code}: {item.reason}"[:300])
+        if self.dry_run:
+            return
+        missing = [s.seller_sku for s in item.skus if s.seller_sku not in rows]
+        Listing.objects.bulk_create(
+            [
+                Listing(
+                    channel=self.channel,
+                    sku=sku,
+                    product_id=item.product_id,
+                    state=Listing.State.SKIPPED,
+                    last_error=item.reason,
+                )
+                for sku in missing
+            ]
+        )
+        stale = [
+            row.pk
+            for row in rows.values()
+            if not row.external_item_id
+            and (row.state != Listing.State.SKIPPED or row.last_error != item.reason)
+        ]
+        if stale:
+            Listing.objects.filter(pk__in=stale).update(
+                state=Listing.State.SKIPPED, last_error=item.reason
+            )
 
     def _relist(self, rows: dict[str, Listing]) -> bool:
         listed = [row for row in rows.values() if row.external_item_id]
@@ -401,6 +436,7 @@ def run_pass(
         release(channel, owner)
     report.counts["calls"] = caller.calls
     run.counts, run.errors = dict(report.counts), report.errors[:200]
+    run.skipped = report.skipped[:1000]
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save()

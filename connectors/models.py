@@ -126,6 +126,7 @@ class Listing(models.Model):
         LIVE = "live", _("Đang bán")
         ERROR = "error", _("Lỗi")
         DELISTED = "delisted", _("Đã gỡ")
+        SKIPPED = "skipped", _("Không đăng")  # the channel does not carry it: see last_error
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="listings")
     sku = models.CharField(_("SKU"), max_length=64)
@@ -188,6 +189,7 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict)
     errors = models.JSONField(default=list)
+    skipped = models.JSONField(default=list)  # "code: why the channel does not carry it"
 
     class Meta:
         ordering = ["-started_at"]

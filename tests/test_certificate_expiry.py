@@ -110,10 +110,41 @@ def test_expiry_queues_the_products_listed_skus_for_the_marketplace_sync(
     )
     _certify(expiring, valid_until=today - DAY)
     _certify(still_valid, valid_until=today + 400 * DAY)
+    # awarding both queued both (see the next test); the expiry alone queues one
+    assert PendingPush.objects.filter(channel=channel).count() == 2
+    PendingPush.objects.all().delete()
 
     certificate_expiry.run(today)
 
     assert list(PendingPush.objects.values_list("channel", "sku")) == [(channel.pk, listed_sku)]
+
+
+def test_awarding_renewing_and_revoking_a_certificate_queue_a_quick_pass(make_product, coop, today):
+    product = make_product(coop.page)
+    channel = Channel.objects.create(
+        kind=Channel.Kind.SHOPEE, name="Shopee", slug="shopee", base_url="https://x.test"
+    )
+    sku = product.variants.first().sku
+    Listing.objects.create(channel=channel, sku=sku, product=product, state=Listing.State.SKIPPED)
+
+    def queued() -> list[str]:
+        skus = list(PendingPush.objects.values_list("sku", flat=True))
+        PendingPush.objects.all().delete()
+        return skus
+
+    certificate = _certify(product, valid_until=today + 400 * DAY)
+    assert queued() == [sku]  # awarded
+    certificate.valid_until = today + 800 * DAY
+    certificate.save()
+    assert queued() == [sku]  # renewed
+    certificate.status = Certificate.Status.REVOKED
+    certificate.save()
+    assert queued() == [sku]  # revoked
+    certificate.expiry_notice_sent_on = today
+    certificate.save(update_fields=["expiry_notice_sent_on"])
+    assert queued() == []  # the notice date changes nothing a channel shows
+    certificate.delete()
+    assert queued() == [sku]
 
 
 def test_notice_is_sent_once_30_days_before_and_not_at_31(emailed, make_product, today):
@@ -165,6 +196,7 @@ def test_second_run_the_same_day_changes_nothing(emailed, make_product, channel,
         make_product(emailed.page, title="Miến dong Việt Cường", category="I.1a"),
         valid_until=today + 5 * DAY,
     )
+    PendingPush.objects.all().delete()  # the awards' own quick pass (tested above)
     assert certificate_expiry.run(today) == "expired 1, notified 1, no email 0"
     updated_at = Certificate.objects.get(pk=expired.pk).updated_at
 
@@ -181,6 +213,7 @@ def test_revoked_certificates_are_not_touched(emailed, make_product, channel, to
     Listing.objects.create(channel=channel, sku=past.variants.first().sku, product=past)
     revoked_past = _certify(past, valid_until=today - DAY, status=CertificateStatus.REVOKED)
     revoked_soon = _certify(soon, valid_until=today + 5 * DAY, status=CertificateStatus.REVOKED)
+    PendingPush.objects.all().delete()  # recording them queued a quick pass (tested above)
 
     assert certificate_expiry.run(today) == NOTHING
 

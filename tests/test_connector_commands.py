@@ -107,6 +107,10 @@ def test_dry_run_prints_the_plan_and_calls_nothing(demo_catalogue, db, tmp_path)
         assert match is not None, output
         planned = int(match.group(1))
         assert planned > 0 and not Listing.objects.exists()  # planned, nothing written
+        # and says what it will not carry, and why
+        assert "không đăng: " in output
+        assert "Chưa có chứng nhận OCOP (kênh chỉ bán sản phẩm OCOP)" in output
+        assert "Dịch vụ du lịch không bán trên sàn" in output
         assert sum(sandbox.calls.values()) == 0 and not sandbox.state.data["items"]
         with pytest.raises(CommandError, match="No channel"):
             run("sync_channels", "--channel", "nope")

@@ -6,10 +6,11 @@ injected failures repeated passes converge with no duplicate listing."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from catalogue import stock
-from catalogue.models import ProductPage
+from catalogue.models import Certificate, ProductPage
 from connectors.engine import run_pass
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 from connectors.lease import ChannelBusy, LeaseLost, acquire, release, renew
@@ -336,3 +337,46 @@ def test_a_quick_push_sends_only_the_waiting_skus_and_an_orders_pass_only_pulls(
     run = run_pass(channel, adapter_for(channel), kind="orders", sleep=no_sleep)
     assert run.status == "ok" and market.writes() == writes + 1  # pulled, pushed nothing
     assert PendingPush.objects.filter(channel=channel, sku=sku).count() == 1  # still waiting
+
+
+def test_every_product_not_carried_says_why_and_a_new_certificate_lists_it(market, demo, as_staff):
+    """No silent skips: each product the channel does not carry has rows in state "Không
+    đăng" with a reason a cooperative can read; awarding the missing certificate queues a
+    quick pass that lists the product."""
+    channel = make_channel(market)
+    assert sync(channel).status == "ok"
+    skipped = Listing.objects.filter(channel=channel, state=Listing.State.SKIPPED)
+    reasons = {row.product.title: row.last_error for row in skipped.select_related("product")}
+    uncertified = ProductPage.objects.exclude(certificates__isnull=False).get(live=True)
+    assert reasons[uncertified.title] == "Chưa có chứng nhận OCOP (kênh chỉ bán sản phẩm OCOP)"
+    assert any("đã hết hiệu lực ngày" in reason for reason in reasons.values())
+    assert "Dịch vụ du lịch không bán trên sàn" in reasons.values()
+    assert not set(skipped.values_list("sku", flat=True)) & set(demo)  # the carried ones
+
+    # The product's listings screen (its "Trên sàn" button) shows the reason.
+    url = reverse("marketplace_listings:index") + f"?product={uncertified.pk}"
+    html = as_staff.get(url).content.decode()
+    assert "Không đăng" in html and "Chưa có chứng nhận OCOP" in html
+
+    # A pass with nothing new rewrites none of those rows.
+    written = dict(skipped.values_list("pk", "updated_at"))
+    assert sync(channel).status == "ok"
+    assert dict(skipped.values_list("pk", "updated_at")) == written
+
+    Certificate.objects.create(
+        product=uncertified,
+        stars=3,
+        score=60,
+        decision_number="7/QĐ-UBND",
+        issuer="UBND tỉnh Lạng Sơn",
+        signed_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    assert PendingPush.objects.filter(channel=channel).exists()  # the quick pass is due
+    channel.refresh_from_db()
+    run = run_pass(channel, adapter_for(channel), kind="push", sleep=no_sleep)
+    assert run.status == "ok", run.errors
+    skus = set(uncertified.variants.values_list("sku", flat=True))
+    assert skus <= set(market.live_skus())
+    assert set(
+        Listing.objects.filter(channel=channel, sku__in=skus).values_list("state", flat=True)
+    ) == {Listing.State.LIVE}

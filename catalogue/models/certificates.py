@@ -24,6 +24,10 @@ VALIDITY_MONTHS = 36
 EXPIRY_NOTICE_DAYS = 30  # the producer is told this many days before the certificate ends
 
 
+# A save touching one of these may change whether a channel carries the product.
+LISTING_FIELDS = {"status", "valid_until", "signed_on", "stars", "decision_number", "product"}
+
+
 class IssuerLevel(models.TextChoices):
     NATIONAL = "national", _("Bộ (5 sao)")
     PROVINCIAL = "provincial", _("UBND tỉnh")
@@ -160,16 +164,21 @@ class Certificate(NormalizedTextModel):
         if self.expiry_notice_sent_on and self.valid_until > notice_window_end:
             self.expiry_notice_sent_on = None  # extended: the new end date gets its own notice
         super().save(*args, **kwargs)
-        self._refresh_storefront()
+        fields = kwargs.get("update_fields")
+        self._announce(listing_may_change=fields is None or bool(LISTING_FIELDS & set(fields)))
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        self._refresh_storefront()
+        self._announce(listing_may_change=True)
         return result
 
-    def _refresh_storefront(self) -> None:
-        """Stars on the storefront follow the certificate (award, expiry, revocation)."""
+    def _announce(self, listing_may_change: bool) -> None:
+        """Stars on the storefront follow the certificate (award, renewal, expiry,
+        revocation), and so do channels that carry only certified products (not for a
+        save of the expiry notice date)."""
         listeners.products_changed([self.product_id])
+        if listing_may_change:
+            listeners.certificates_changed({self.product_id})
 
     def is_valid(self, today: datetime.date) -> bool:
         return self.status == CertificateStatus.VALID and self.valid_until >= today

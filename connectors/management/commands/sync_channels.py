@@ -50,6 +50,9 @@ class Command(BaseCommand):
             )
             for line in run.errors[:20]:
                 self.stdout.write(f"  {line}")
+            if dry_run:  # what the channel will not carry, and why
+                for line in run.skipped:
+                    self.stdout.write(f"  không đăng: {line}")
             failed |= run.status == run.Status.FAILED
         if failed:
             raise CommandError("At least one channel failed; see above.")
