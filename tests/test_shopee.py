@@ -12,6 +12,7 @@ import requests
 from connectors.base import (
     AuthError,
     ListingPayload,
+    MarketplaceError,
     PermanentError,
     SkuChange,
     SkuPayload,
@@ -19,6 +20,7 @@ from connectors.base import (
     UnknownOutcome,
 )
 from connectors.sandbox.server import running
+from connectors.shopee import spec
 from connectors.shopee.adapter import ShopeeAdapter
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 from connectors.shopee.signing import sign
@@ -414,3 +416,85 @@ def test_errors_are_logged_without_secrets(
     assert "/api/v2/product/get_item_list" in caplog.text and "error_sign" in caplog.text
     for secret in (tokens["access_token"], "not-the-key", "sign="):
         assert secret not in caplog.text
+
+
+# What Shopee's own specifications say (connectors/shopee/spec/)
+
+
+@pytest.mark.parametrize("path", sorted(spec.apis()))
+def test_the_client_signs_each_api_as_its_specification_says(path: str) -> None:
+    """Public APIs (v2.media_space.upload_image, the token refresh) are signed and sent
+    without access_token and shop_id; Shop APIs with both."""
+    client = make_adapter("http://127.0.0.1:9", "token").client
+    params = client._common_params(path)
+    api = spec.apis()[path]
+    assert ("access_token" in params and "shop_id" in params) is not api.public
+    token, shop = ("", "") if api.public else ("token", SHOP_ID)
+    expected = sign(PARTNER_KEY, PARTNER_ID, path, params["timestamp"], token, shop)
+    assert params["sign"] == expected
+    assert spec.apis()["/api/v2/media_space/upload_image"].public
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "kind"),
+    [
+        ("error_auth", "Invalid access_token.", AuthError),
+        ("invalid_acceess_token", "Invalid access_token, please have a check.", AuthError),
+        # error_auth is also a standing refusal: no refresh (it would spend the token)
+        ("error_auth", "No permission to current api.", PermanentError),
+        ("error_auth", "Invalid partner_id or shopid.", PermanentError),
+        ("error_auth", "System error, please try again later.", TransientError),
+        (
+            "error_inner",
+            "System error, please try again later or contact the OpenAPI support team.",
+            TransientError,
+        ),
+        ("error_inner", "Update item failed {{.error_info}}", PermanentError),
+        (
+            "error_system_busy",
+            "Our system is taking some time to respond, please try later.",
+            TransientError,
+        ),
+        (
+            "error_limit",
+            "The total API call number made by your APP has reached the daily API call limit, "
+            "please try again after 00: 00 (UTC+08:00)",
+            TransientError,
+        ),
+        (
+            "shop_banned",
+            "The\xa0shop account has been banned. Permissions for shop authorization and API calls "
+            "have been suspended until the shop account is restored.",
+            PermanentError,
+        ),
+    ],
+)
+def test_documented_errors_are_told_apart(
+    adapter: ShopeeAdapter, base_url: str, code: str, message: str, kind: type
+) -> None:
+    control(base_url, "/_sandbox/answers", {"errors": [{"error": code, "message": message}]})
+    with pytest.raises(MarketplaceError) as raised:
+        list(adapter.items())
+    assert type(raised.value) is kind and raised.value.code == code
+    assert not isinstance(raised.value, UnknownOutcome)  # a read: nothing was written
+
+
+def test_the_sandbox_answers_only_errors_the_api_documents(adapter, base_url) -> None:
+    control(base_url, "/_sandbox/answers", {"errors": [{"error": "error_x", "message": "x"}]})
+    reply = requests.get(base_url + "/api/v2/product/get_item_list", timeout=5)
+    assert reply.status_code == 500
+    assert reply.json()["message"] == "v2.product.get_item_list documents no error_x 'x'"
+
+
+def test_an_order_to_return_was_shipped_not_cancelled(
+    adapter: ShopeeAdapter, image_id: str, base_url: str
+) -> None:
+    """TO_RETURN: the buyer asks to send back a delivered parcel; its units left the shelf
+    and come back only if the return is accepted and the seller restocks them."""
+    adapter.create_item(listing("19-00010", image_id, count=1))
+    lines = [{"seller_sku": "19-00010-1", "quantity": 1}]
+    order_id = control(base_url, "/_sandbox/orders", {"lines": lines})["order_id"]
+    control(base_url, f"/_sandbox/orders/{order_id}/shipped", {})
+    control(base_url, f"/_sandbox/orders/{order_id}/to_return", {})
+    orders, _ = adapter.orders_since("")
+    assert [(o.external_id, o.state) for o in orders] == [(order_id, "shipped")]

@@ -380,3 +380,18 @@ def test_every_product_not_carried_says_why_and_a_new_certificate_lists_it(marke
     assert set(
         Listing.objects.filter(channel=channel, sku__in=skus).values_list("state", flat=True)
     ) == {Listing.State.LIVE}
+
+
+def test_a_shopee_refusal_that_is_not_about_the_token_spends_no_refresh_token(db, tmp_path):
+    """Shopee's "error_auth" also says "No permission to current api." (common_error_list
+    of its specifications): refreshing for it would burn the single-use refresh token."""
+    sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
+    with running(sandbox) as url:
+        channel = make_channel(Market("shopee", sandbox, url))
+        before = channel.get_secrets()["refresh_token"]
+        sandbox.answers = [("error_auth", "No permission to current api.")]
+        run = sync(channel)
+        channel.refresh_from_db()
+        assert channel.get_secrets()["refresh_token"] == before and not channel.needs_reauth
+        assert sandbox.calls["/api/v2/auth/access_token/get"] == 0
+        assert any("No permission to current api." in error for error in run.errors)

@@ -51,7 +51,9 @@ ORDER_STATES = {
     "COMPLETED": "shipped",
     "IN_CANCEL": "open",  # a cancel request may be refused: keep holding the units
     "CANCELLED": "cancelled",
-    "TO_RETURN": "cancelled",
+    # A delivered parcel the buyer asks to send back: its units left the shelf and come
+    # back only when the seller accepts the return and restocks them.
+    "TO_RETURN": "shipped",
 }
 
 

@@ -18,15 +18,28 @@ from connectors.base import (
     UnknownOutcome,
 )
 
+from . import spec
 from .signing import sign
 
 logger = logging.getLogger(__name__)
 
-AUTH_ERRORS = frozenset(
-    {"error_auth", "invalid_acceess_token", "invalid_access_token", "refresh_token_expired"}
+# From the `error_list` and `common_error_list` of Shopee's specifications (spec/*.json):
+# - a refused token: "invalid_acceess_token" (sic), "refresh_token_expired", and
+#   "error_auth" when its message is "Invalid access_token." (a refresh cures it) or
+#   "Invalid refresh_token." (the seller must authorise again); every other
+#   "error_auth" ("No permission to current api.", "Invalid partner_id or shopid.", "The
+#   App is deleted…", "App developer's permissions … restricted") is a standing refusal,
+#   and refreshing for it would spend the single-use refresh token for nothing;
+TOKEN_ERRORS = frozenset({"invalid_acceess_token", "invalid_access_token", "refresh_token_expired"})
+# - worth trying again later: the server side, and the daily call cap ("error_limit",
+#   reset at 00:00 UTC+8); "error_inner" only when its message says so ("System error,
+#   please try again later…", "Our system is taking some time to respond…"), for it also
+#   carries refusals ("Update item failed …", "Invalid stock location ID").
+SERVER_ERRORS = frozenset(
+    {"error_server", "error_system_busy", "error_network", "error_busy", "internal_error"}
 )
-SERVER_ERRORS = frozenset({"error_server", "internal_error", "error_busy"})
-PUBLIC_PATHS = frozenset({"/api/v2/auth/token/get", "/api/v2/auth/access_token/get"})
+LATER = ("try again", "try later", "taking some time")
+PUBLIC_PATHS = spec.public_paths()
 
 
 class ShopeeClient:
@@ -113,12 +126,23 @@ class ShopeeClient:
             return data
         short = code.rsplit(".", 1)[-1]  # "product.error_param" → "error_param"
         message = str(data.get("message") or code or f"HTTP {status}")
+        said = message.lower()
         error: MarketplaceError
-        if short in AUTH_ERRORS or "invalid access token" in message.lower().replace("_", " "):
+        said_token = said.replace(" token", "_token")
+        if short in TOKEN_ERRORS or (
+            short == "error_auth"
+            and ("invalid access_token" in said_token or "invalid refresh_token" in said_token)
+        ):
             error = AuthError(message, code)
         elif short == "error_rate_limit" or status == 429:
             error = TransientError(message, code or "error_rate_limit", _retry_after(reply))
-        elif status >= 500 or short in SERVER_ERRORS:
+        elif short == "error_limit":
+            error = TransientError(message, code)  # the daily cap: the next passes try again
+        elif (
+            status >= 500
+            or short in SERVER_ERRORS
+            or (short in ("error_inner", "error_auth") and any(w in said for w in LATER))
+        ):
             # The call reached the server: a write may have been done.
             error = (UnknownOutcome if write else TransientError)(message, code or f"http_{status}")
         else:

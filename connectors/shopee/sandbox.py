@@ -4,6 +4,11 @@ batch limits and errors, on the shared sandbox server.
 Defaults are the reference's test identity (partner 2001887, key "test_partner_key",
 shop 14701711). A token pair comes from `issue_tokens()` or, over HTTP,
 `POST /_sandbox/tokens {"access_ttl": 14400}` (no signature, like every control path).
+`POST /_sandbox/answers {"errors": [{"error": …, "message": …}]}` answers the next API
+calls with those errors, one each; only errors the called API's specification lists.
+
+Each path's HTTP method and signature type (Public: without token and shop) come from
+Shopee's specifications (connectors/shopee/spec/), not from the client.
 
 Sandbox rules where Shopee documents none: prices 1,000–120,000,000 VND, stock
 0–999,999 (a value outside is refused through `failure_list`, as Shopee does for one
@@ -21,6 +26,7 @@ from typing import Any
 
 from connectors.sandbox.server import Request, Response, Sandbox
 
+from . import spec
 from .signing import sign
 
 PARTNER_ID = 2001887
@@ -32,7 +38,7 @@ MIN_PRICE, MAX_PRICE = 1_000, 120_000_000
 MAX_STOCK = 999_999
 ORDER_WINDOW = 15 * 86400
 ITEM_STATUSES = {"NORMAL", "BANNED", "UNLIST", "REVIEWING", "SELLER_DELETE", "SHOPEE_DELETE"}
-ORDER_STATUSES = {"shipped": "SHIPPED", "cancelled": "CANCELLED"}
+ORDER_STATUSES = {"shipped": "SHIPPED", "cancelled": "CANCELLED", "to_return": "TO_RETURN"}
 
 
 class Refused(Exception):
@@ -60,22 +66,22 @@ class ShopeeSandbox(Sandbox):
         super().__init__(state_file)
         self.partner_id, self.shop_id = partner_id, shop_id
         self._partner_key = partner_key
+        self.answers: list[tuple[str, str]] = []  # (error, message) for the next calls
         api = "/api/v2/"
-        # path: (method, handler, public API: signed without token and shop)
-        self.routes: dict[str, tuple[str, Handler, bool]] = {
-            api + "auth/access_token/get": ("POST", self._refresh, True),
-            api + "media_space/upload_image": ("POST", self._upload_image, False),
-            api + "product/add_item": ("POST", self._add_item, False),
-            api + "product/init_tier_variation": ("POST", self._init_tier_variation, False),
-            api + "product/update_item": ("POST", self._update_item, False),
-            api + "product/unlist_item": ("POST", self._unlist_item, False),
-            api + "product/update_price": ("POST", self._update_price, False),
-            api + "product/update_stock": ("POST", self._update_stock, False),
-            api + "product/get_item_list": ("GET", self._get_item_list, False),
-            api + "product/get_item_base_info": ("GET", self._get_item_base_info, False),
-            api + "product/get_model_list": ("GET", self._get_model_list, False),
-            api + "order/get_order_list": ("GET", self._get_order_list, False),
-            api + "order/get_order_detail": ("GET", self._get_order_detail, False),
+        self.handlers: dict[str, Handler] = {
+            api + "auth/access_token/get": self._refresh,
+            api + "media_space/upload_image": self._upload_image,
+            api + "product/add_item": self._add_item,
+            api + "product/init_tier_variation": self._init_tier_variation,
+            api + "product/update_item": self._update_item,
+            api + "product/unlist_item": self._unlist_item,
+            api + "product/update_price": self._update_price,
+            api + "product/update_stock": self._update_stock,
+            api + "product/get_item_list": self._get_item_list,
+            api + "product/get_item_base_info": self._get_item_base_info,
+            api + "product/get_model_list": self._get_model_list,
+            api + "order/get_order_list": self._get_order_list,
+            api + "order/get_order_detail": self._get_order_detail,
         }
 
     def initial_state(self) -> dict:
@@ -92,14 +98,20 @@ class ShopeeSandbox(Sandbox):
         return response
 
     def route(self, request: Request) -> Response:
-        if request.path not in self.routes:
+        api = spec.apis().get(request.path)
+        if request.path not in self.handlers or api is None:
             return self.error(404, "error_not_found", f"Wrong path {request.path}.")
-        method, handler, public = self.routes[request.path]
+        if self.answers:
+            code, message = self.answers.pop(0)
+            if (code, message) not in api.errors:
+                return self.error(500, "sandbox", f"{api.name} documents no {code} {message!r}")
+            return self.error(200, code, message)  # Shopee's errors are in the body
         try:
-            if request.method != method:
-                raise Refused("error_param", f"{request.path} expects {method}.", 405)
-            self._authenticate(request, public)
-            result = handler(request, request.query if method == "GET" else self._body(request))
+            if request.method != api.method:
+                raise Refused("error_param", f"{request.path} expects {api.method}.", 405)
+            self._authenticate(request, api.public)
+            body = request.query if api.method == "GET" else self._body(request)
+            result = self.handlers[request.path](request, body)
         except Refused as exc:
             return self.error(exc.status, exc.code, exc.message)
         if isinstance(result, Response):
@@ -170,6 +182,9 @@ class ShopeeSandbox(Sandbox):
     def control(self, request: Request) -> Response:
         if request.path == "/_sandbox/tokens" and request.method == "POST":
             return Response(200, self.issue_tokens(**request.json()))
+        if request.path == "/_sandbox/answers" and request.method == "POST":
+            self.answers = [(e["error"], e["message"]) for e in request.json()["errors"]]
+            return Response(200, {"answers": len(self.answers)})
         return super().control(request)
 
     def _refresh(self, request: Request, body: dict) -> Response:
