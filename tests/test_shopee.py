@@ -498,3 +498,31 @@ def test_an_order_to_return_was_shipped_not_cancelled(
     control(base_url, f"/_sandbox/orders/{order_id}/to_return", {})
     orders, _ = adapter.orders_since("")
     assert [(o.external_id, o.state) for o in orders] == [(order_id, "shipped")]
+
+
+def test_variations_use_standardise_tier_variation_not_the_deprecated_field(
+    adapter: ShopeeAdapter, image_id: str, sandbox: ShopeeSandbox
+) -> None:
+    created = adapter.create_item(listing("19-00011", image_id, count=2))
+    with sandbox.state.lock:
+        tiers = sandbox.state.data["items"][created.external_id]["tier_variation"]
+    assert tiers == [
+        {"name": "Phân loại", "option_list": [{"option": "Hộp 100 g"}, {"option": "Hộp 200 g"}]}
+    ]
+    with pytest.raises(PermanentError, match="unknown field tier_variation"):
+        adapter.client.post(
+            "/api/v2/product/init_tier_variation",
+            {"item_id": int(created.external_id), "tier_variation": tiers, "model": []},
+        )
+
+
+def test_a_content_update_keeps_each_models_own_weight(
+    adapter: ShopeeAdapter, image_id: str, sandbox: ShopeeSandbox
+) -> None:
+    """update_item with `weight` "will overwrite the weight of all models" (its spec)."""
+    created = adapter.create_item(listing("19-00012", image_id, count=3))
+    adapter.update_item(created, listing("19-00012", image_id, count=3, title="Mật ong mới"))
+    with sandbox.state.lock:
+        item = sandbox.state.data["items"][created.external_id]
+        weights = [sku["weight"] for sku in item["skus"]]
+    assert item["name"] == "Mật ong mới" and weights == [0.1, 0.2, 0.3]

@@ -139,9 +139,13 @@ class ShopeeAdapter:
         return RemoteItem(external_id=item_id, skus=skus, url=self._url(item_id), status="NORMAL")
 
     def update_item(self, item: RemoteItem, payload: ListingPayload) -> None:
+        """Without `weight`: "Updating the weight of this item will overwrite the weight of
+        all models under this item" (v2.product.update_item); each model keeps the weight
+        init_tier_variation gave it."""
+        fields = self._item_fields(payload)
+        del fields["weight"]
         self.client.post(
-            "/api/v2/product/update_item",
-            {"item_id": int(item.external_id), **self._item_fields(payload)},
+            "/api/v2/product/update_item", {"item_id": int(item.external_id), **fields}
         )
         if not any(sku.external_id not in ("", "0") for sku in item.skus):
             # A create whose variations failed; find_item then tells the new model ids.
@@ -308,8 +312,16 @@ class ShopeeAdapter:
             "/api/v2/product/init_tier_variation",
             {
                 "item_id": int(item_id),
-                "tier_variation": [
-                    {"name": TIER_NAME, "option_list": [{"option": sku.name} for sku in skus]}
+                # Not the deprecated `tier_variation` (update log of 2025-09-12);
+                # variation_id 0: a variation of our own, not one of Shopee's standard ones.
+                "standardise_tier_variation": [
+                    {
+                        "variation_id": 0,
+                        "variation_name": TIER_NAME,
+                        "variation_option_list": [
+                            {"variation_option_name": sku.name} for sku in skus
+                        ],
+                    }
                 ],
                 "model": [
                     {

@@ -314,15 +314,32 @@ class ShopeeSandbox(Sandbox):
         return item
 
     def _init_tier_variation(self, _: Request, body: dict) -> dict:
-        tiers, models = body.get("tier_variation"), body.get("model")
-        if not isinstance(tiers, list) or not 1 <= len(tiers) <= 2:
-            raise Refused("error_param", "tier_variation needs 1 or 2 tiers.")
-        sizes = []
-        for tier in tiers:
-            options = [o.get("option") for o in tier.get("option_list") or []]
-            if not tier.get("name") or not options or len(set(options)) != len(options):
-                raise Refused("error_param", "Each tier needs a name and distinct options.")
-            sizes.append(len(options))
+        """The request's variations are `standardise_tier_variation` (variation_id 0: a
+        custom one): the specification's update log of 2025-09-12 deprecates
+        `tier_variation`, which its request parameters no longer list."""
+        if "tier_variation" in body:
+            raise Refused("error_param", "Wrong parameters, detail: unknown field tier_variation.")
+        variations, models = body.get("standardise_tier_variation"), body.get("model")
+        if not isinstance(variations, list) or not 1 <= len(variations) <= 2:
+            raise Refused("error_param", "standardise_tier_variation needs 1 or 2 variations.")
+        sizes, tiers = [], []
+        for variation in variations:
+            names = [
+                o.get("variation_option_name") for o in variation.get("variation_option_list") or []
+            ]
+            if (
+                variation.get("variation_id") is None
+                or not variation.get("variation_name")
+                or not names
+                or len(set(names)) != len(names)
+            ):
+                raise Refused(
+                    "error_param", "Each variation needs variation_id, a name and distinct options."
+                )
+            sizes.append(len(names))
+            tiers.append(
+                {"name": variation["variation_name"], "option_list": [{"option": n} for n in names]}
+            )
         if not isinstance(models, list) or not 1 <= len(models) <= MAX_MODELS:
             raise Refused("error_param", f"model needs 1 to {MAX_MODELS} models.")
         indexes = [tuple(m.get("tier_index") or []) for m in models]
@@ -340,6 +357,7 @@ class ShopeeSandbox(Sandbox):
                     "tier_index": list(index),
                     "price": price,
                     "stock": stock,
+                    "weight": model.get("weight"),
                 }
             )
         with self.state.lock:
@@ -357,6 +375,9 @@ class ShopeeSandbox(Sandbox):
         with self.state.lock:
             item = self._item(body.get("item_id"))
             item.update(fields, update_time=int(time.time()))
+            if "weight" in body:  # "will overwrite the weight of all models" (update_item)
+                for sku in item["skus"]:
+                    sku["weight"] = body["weight"]
             self.state.save()
         return {"item_id": item["id"], "item_name": item["name"]}
 
@@ -555,6 +576,7 @@ def _model(sku: dict) -> dict:
         "tier_index": sku["tier_index"],
         "price_info": [{"original_price": sku["price"], "current_price": sku["price"]}],
         "stock_info_v2": _stock_info(sku["stock"]),
+        "weight": sku.get("weight"),
     }
 
 
