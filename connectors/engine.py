@@ -436,7 +436,9 @@ def run_pass(
         release(channel, owner)
     report.counts["calls"] = caller.calls
     run.counts, run.errors = dict(report.counts), report.errors[:200]
-    run.skipped = report.skipped[:1000]
+    # Kept for a dry run only (sync_channels prints it); the listing rows hold the
+    # reasons, and every scheduled pass storing them again would grow the table.
+    run.skipped = report.skipped[:1000] if dry_run else []
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save()

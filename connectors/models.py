@@ -189,7 +189,7 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict)
     errors = models.JSONField(default=list)
-    skipped = models.JSONField(default=list)  # "code: why the channel does not carry it"
+    skipped = models.JSONField(default=list)  # dry runs: "code: why it is not carried"
 
     class Meta:
         ordering = ["-started_at"]
