@@ -66,6 +66,13 @@ def forget_caches() -> None:
     reference.forget()
 
 
+def _restore(django_db_blocker, snapshot: str | None = None) -> None:
+    """The test database as the snapshot (None: freshly migrated), committed."""
+    with django_db_blocker.unblock():
+        database.restore(connection.settings_dict, snapshot)
+    forget_caches()
+
+
 @pytest.fixture(scope="session")
 def _demo_snapshot(django_db_setup, django_db_blocker):
     """The demo catalogue loaded once per process and kept as a snapshot (see
@@ -84,12 +91,9 @@ def demo_catalogue(_demo_snapshot, django_db_blocker):
     """The demo catalogue (36 real OCOP products) for a whole test module: the snapshot
     is restored (committed) before the module and the migrated database after it; each
     test still runs in its own rolled-back transaction (tests in it still need `db`)."""
-    with django_db_blocker.unblock():
-        database.restore(connection.settings_dict, "demo")
-        forget_caches()
-        yield
-        database.restore(connection.settings_dict)
-        forget_caches()
+    _restore(django_db_blocker, "demo")
+    yield
+    _restore(django_db_blocker)
 
 
 @pytest.fixture
@@ -98,17 +102,13 @@ def committed_demo(_demo_snapshot, django_db_blocker):
     server or worker processes read the data (they cannot see a test's transaction).
     Mark the test `django_db(transaction=True)`; no serialized rollback is needed, since
     the next such test starts from the snapshot again."""
-    with django_db_blocker.unblock():
-        database.restore(connection.settings_dict, "demo")
-    forget_caches()
+    _restore(django_db_blocker, "demo")
 
 
 @pytest.fixture
 def committed_db(django_db_setup, django_db_blocker):
     """A freshly migrated database, as committed_demo but without the demo."""
-    with django_db_blocker.unblock():
-        database.restore(connection.settings_dict)
-    forget_caches()
+    _restore(django_db_blocker)
 
 
 @pytest.fixture

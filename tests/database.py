@@ -37,25 +37,20 @@ from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.source import PACKAGES, ROOT, absolute_imports
+
 TEMPLATES_DIR = Path(settings.VAR_DIR) / "test-templates"
 PREFIX = "ocop_test_template_"
-PROJECT_PACKAGES = ("ocop_site", "catalogue", "orders", "connectors", "background")
 
 
 def _project_imports(path: Path) -> set[Path]:
     """The project's own modules that a file imports (directly)."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        for name in names:
-            if name.split(".")[0] in PROJECT_PACKAGES:
-                module = ROOT / Path(*name.split("."))
-                for candidate in (module.with_suffix(".py"), module / "__init__.py"):
+    for module, imported, _ in absolute_imports(ast.parse(path.read_text())):
+        for name in [module, *(f"{module}.{name}" for name in imported)]:
+            if name.split(".")[0] in PACKAGES:
+                stem = ROOT / Path(*name.split("."))
+                for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
                     if candidate.exists():
                         found.add(candidate)
     return found
@@ -124,7 +119,7 @@ def _sqlite_template() -> Path:
         if not path.exists():
             building = TEMPLATES_DIR / f"building-{os.getpid()}.sqlite3"
             _migrate(f"sqlite:///{building}")
-            for old in TEMPLATES_DIR.glob("sqlite-*.sqlite3"):
+            for old in TEMPLATES_DIR.glob("sqlite-*"):  # with any -wal or -shm left
                 old.unlink()
             _sqlite_copy(building, path)
             for leftover in TEMPLATES_DIR.glob(f"{building.name}*"):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = ("ocop_site", "catalogue", "orders", "connectors", "background")
+from tests.source import PACKAGES, ROOT, absolute_imports
+
 MAY_IMPORT = {
     "catalogue": {"catalogue"},
     "orders": {"catalogue", "orders"},
@@ -21,22 +21,12 @@ def modules(app: str) -> list[Path]:
     return sorted(p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts)
 
 
-def imported(tree: ast.AST) -> list[tuple[str, int]]:
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.append((node.module, node.lineno))
-    return found
-
-
 @pytest.mark.parametrize("app", sorted(MAY_IMPORT))
 def test_each_app_imports_only_the_layers_below_it(app):
     wrong = [
         f"{path.relative_to(ROOT)}:{line} imports {name}"
         for path in modules(app)
-        for name, line in imported(ast.parse(path.read_text()))
+        for name, _, line in absolute_imports(ast.parse(path.read_text()))
         if name.split(".")[0] in MAY_IMPORT and name.split(".")[0] not in MAY_IMPORT[app]
     ]
     assert wrong == []
@@ -70,7 +60,7 @@ def nested_imports(path: Path) -> list[str]:
 
 def test_no_import_inside_a_function():
     assert [
-        problem for app in APPS for path in modules(app) for problem in nested_imports(path)
+        problem for app in PACKAGES for path in modules(app) for problem in nested_imports(path)
     ] == []
 
 

@@ -148,11 +148,16 @@ def _entry(page: ProductPage, stocked: set[str], url: str) -> tuple:
 _batch = threading.local()  # .ids: products to refresh when the batch ends (or None)
 
 
+def _batching() -> set[int] | None:
+    """The products collected by the batch in progress, if any."""
+    return getattr(_batch, "ids", None)
+
+
 @contextmanager
 def batched() -> Iterator[None]:
     """Refresh each product once, when the block ends, instead of at every write: a bulk
     load writes each product several times (page, revision, publish, stock, certificates)."""
-    if getattr(_batch, "ids", None) is not None:  # already inside a batch
+    if _batching() is not None:  # already inside a batch
         yield
         return
     _batch.ids = set()
@@ -166,8 +171,8 @@ def batched() -> Iterator[None]:
 def refresh_products(ids: Iterable[int]) -> None:
     """Re-derive the entries of these products: live and public ones are (re)written,
     the others removed."""
-    if getattr(_batch, "ids", None) is not None:
-        _batch.ids.update(ids)
+    if (batch := _batching()) is not None:
+        batch.update(ids)
         return
     ids = list(dict.fromkeys(ids))
     with transaction.atomic():
@@ -213,8 +218,8 @@ def places_changed(commune_ids: Iterable[int]) -> None:
 def refresh_stock(skus: Iterable[str]) -> None:
     """After stock changes: recompute "in stock" for the products of these SKUs."""
     product_ids = ProductVariant.objects.filter(sku__in=list(skus)).values("product_id")
-    if getattr(_batch, "ids", None) is not None:
-        _batch.ids.update(row["product_id"] for row in product_ids)
+    if (batch := _batching()) is not None:
+        batch.update(row["product_id"] for row in product_ids)
         return
     available = StockItem.objects.filter(
         sku__in=ProductVariant.objects.filter(product_id=OuterRef(OuterRef("pk"))).values("sku"),
