@@ -20,6 +20,8 @@ from orders.models import PaymentMethod
 from tests import database
 from tests.localstripe_server import localstripe_server
 
+pytest_plugins = ["tests.markets"]  # the `market` fixture
+
 PASSWORD = "test-pass-1234"
 
 

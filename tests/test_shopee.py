@@ -20,7 +20,7 @@ from connectors.base import (
     UnknownOutcome,
 )
 from connectors.sandbox.server import running
-from connectors.shopee import spec
+from connectors.shopee import conformance, spec
 from connectors.shopee.adapter import ShopeeAdapter
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 from connectors.shopee.signing import sign
@@ -244,7 +244,7 @@ def test_sandbox_enforces_batch_limits(adapter: ShopeeAdapter) -> None:
         adapter.client.post("/api/v2/product/update_stock", {"item_id": 1, "stock_list": too_many})
     assert refused.value.code == "error_param"
     ids = ",".join(str(n) for n in range(51))
-    with pytest.raises(PermanentError, match="1 to 50"):
+    with pytest.raises(PermanentError, match="0 to 50 entries"):
         adapter.client.get("/api/v2/product/get_item_base_info", {"item_id_list": ids})
     with pytest.raises(PermanentError, match="page_size"):
         adapter.client.get(
@@ -526,3 +526,107 @@ def test_a_content_update_keeps_each_models_own_weight(
         item = sandbox.state.data["items"][created.external_id]
         weights = [sku["weight"] for sku in item["skus"]]
     assert item["name"] == "Mật ong mới" and weights == [0.1, 0.2, 0.3]
+
+
+def test_each_limit_we_read_from_a_description_is_quoted_from_it() -> None:
+    for (api, field), (_, quote) in conformance.RULES.items():
+        assert quote in spec.descriptions()[(api, field)], (api, field)
+
+
+COMMON = {"partner_id": "1", "timestamp": "1", "sign": "s", "access_token": "t", "shop_id": "2"}
+MODEL = {"tier_index": [0], "original_price": 10_000, "seller_stock": [{"stock": 1}]}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "body", "problem"),
+    [
+        ("GET", "/api/v2/product/add_item", COMMON, None, "called with POST, not GET"),
+        ("POST", "/api/v2/product/unlist_item", COMMON, {}, "missing required field item_list"),
+        (
+            "POST",
+            "/api/v2/product/unlist_item",
+            COMMON,
+            {"item_list": [{"item_id": "7", "unlist": True}]},
+            "item_list[0].item_id must be int64, not '7'",
+        ),
+        (
+            "POST",
+            "/api/v2/product/unlist_item",
+            COMMON,
+            {"item_list": [{"item_id": 7, "unlist": True}] * 51},
+            "item_list takes 1 to 50 entries, not 51",
+        ),
+        (
+            "POST",
+            "/api/v2/product/init_tier_variation",
+            COMMON,
+            {"item_id": 7, "model": [{**MODEL, "model_sku": "x" * 101}]},
+            "model[0].model_sku takes at most 100 characters",
+        ),
+        (
+            "POST",
+            "/api/v2/product/init_tier_variation",
+            COMMON,
+            {"item_id": 7, "model": [MODEL], "tier_variation": []},
+            "unknown field tier_variation",
+        ),
+        (
+            "POST",
+            "/api/v2/product/update_item",
+            COMMON,
+            {"item_id": 7, "item_status": "DELETED"},
+            "item_status must be one of NORMAL, UNLIST",
+        ),
+        (
+            "POST",
+            "/api/v2/product/update_stock",
+            {**COMMON, "item_id": "7"},
+            {"item_id": 7, "stock_list": [{"model_id": 1, "seller_stock": [{"stock": 1}]}]},
+            "unknown query parameter item_id",
+        ),
+        (
+            "GET",
+            "/api/v2/product/get_item_list",
+            {**COMMON, "offset": "0", "page_size": "101", "item_status": "NORMAL"},
+            None,
+            "page_size must be between 1 and 100",
+        ),
+        (
+            "GET",
+            "/api/v2/order/get_order_detail",
+            {**COMMON, "order_sn_list": "A,B", "response_optional_fields": "x", "extra": "1"},
+            None,
+            "unknown field extra",
+        ),
+        (
+            "GET",
+            "/api/v2/product/get_model_list",
+            {k: v for k, v in COMMON.items() if k != "shop_id"} | {"item_id": "7"},
+            None,
+            "missing common parameter shop_id",
+        ),
+    ],
+)
+def test_the_specification_refuses(method, path, query, body, problem) -> None:
+    assert any(problem in found for found in conformance.problems(method, path, query, body))
+
+
+def test_a_public_api_takes_no_token_and_its_file_part_is_required() -> None:
+    query = {"partner_id": "1", "timestamp": "1", "sign": "s"}
+    assert conformance.problems("POST", "/api/v2/media_space/upload_image", query, {}) == [
+        "missing required field image"
+    ]
+    assert conformance.problems(
+        "POST", "/api/v2/media_space/upload_image", COMMON, {}, frozenset({"image"})
+    ) == ["v2.media_space.upload_image is a Public API: no access_token or shop_id"]
+
+
+def test_the_sandbox_refuses_what_the_specification_refuses_in_its_words(
+    adapter: ShopeeAdapter,
+) -> None:
+    with pytest.raises(PermanentError) as refused:
+        adapter.client.post("/api/v2/product/unlist_item", {"item_list": [{"item_id": 7}]})
+    assert (refused.value.code, str(refused.value)) == (
+        "error_param",
+        "Wrong parameters, detail: missing required field item_list[0].unlist.",
+    )

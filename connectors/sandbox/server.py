@@ -127,6 +127,7 @@ class Sandbox:
         self.faults = Faults()
         self.random = random.Random()
         self.calls: Counter[str] = Counter()
+        self.journal: list[Request] | None = None  # a list: every API request is kept there
         self._window: list[float] = []
 
     # For subclasses
@@ -159,6 +160,8 @@ class Sandbox:
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/") or request.path == "/":
             return self.control(request)
+        if self.journal is not None:
+            self.journal.append(request)
         with self.state.lock:
             limited = self._over_rate_limit()
         if limited:

@@ -26,7 +26,7 @@ from typing import Any
 
 from connectors.sandbox.server import Request, Response, Sandbox
 
-from . import spec
+from . import conformance, spec
 from .signing import sign
 
 PARTNER_ID = 2001887
@@ -111,6 +111,15 @@ class ShopeeSandbox(Sandbox):
                 raise Refused("error_param", f"{request.path} expects {api.method}.", 405)
             self._authenticate(request, api.public)
             body = request.query if api.method == "GET" else self._body(request)
+            refused = conformance.check(
+                request.method,
+                request.path,
+                request.query,
+                request.headers.get("content-type", ""),
+                request.body,
+            )
+            if refused:  # the documented message of every API's error_param
+                raise Refused("error_param", f"Wrong parameters, detail: {'; '.join(refused)}.")
             result = self.handlers[request.path](request, body)
         except Refused as exc:
             return self.error(exc.status, exc.code, exc.message)
@@ -122,7 +131,7 @@ class ShopeeSandbox(Sandbox):
     @staticmethod
     def _body(request: Request) -> dict:
         if "multipart/form-data" in request.headers.get("content-type", ""):
-            return {}
+            return conformance.form_fields(request.body)
         try:
             body = request.json()
         except ValueError:

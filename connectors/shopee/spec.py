@@ -3,7 +3,9 @@ with their MIT licence; see spec/README.md): its path, HTTP method, whether it i
 Public API (signed with partner_id, path and timestamp only) or a Shop API (also
 access_token and shop_id), and the errors it documents."""
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,12 +19,44 @@ METHODS = {1: "POST", 2: "GET"}
 
 
 @dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # int32, int64, float, string, boolean, timestamp, object, file; "[]" arrays
+    required: bool
+    children: tuple["Param", ...]
+
+
+@dataclass(frozen=True)
 class Api:
     name: str
     path: str
     method: str
     public: bool
     errors: tuple[tuple[str, str], ...]  # (error name, description): error_list + common
+    request: tuple[Param, ...]
+    limits: dict[str, tuple[int, int]]  # dotted field → its `limits` [low, high]
+
+
+def _params(entries: list[dict]) -> tuple[Param, ...]:
+    return tuple(
+        Param(
+            name=e["name"],
+            type=e["type"],
+            required=e.get("required") == "True",
+            children=_params(e.get("children") or []),
+        )
+        for e in entries
+    )
+
+
+def _limits(entries: list[dict], prefix: str = "") -> dict[str, tuple[int, int]]:
+    found = {}
+    for e in entries:
+        limits = e.get("limits")
+        if isinstance(limits, list) and len(limits) == 2:
+            found[prefix + e["name"]] = (int(limits[0]), int(limits[1]))
+        found.update(_limits(e.get("children") or [], prefix + e["name"] + "."))
+    return found
 
 
 def _path(name: str) -> str:
@@ -45,6 +79,8 @@ def apis() -> dict[str, Api]:
             method=METHODS[int(data["method"])],
             public=data["api_type"] == "Public",
             errors=errors,
+            request=_params(data["params"]["request_params"] or []),
+            limits=_limits(data["params"]["request_params"] or []),
         )
         found[api.path] = api
     return found
@@ -52,3 +88,25 @@ def apis() -> dict[str, Api]:
 
 def public_paths() -> frozenset[str]:
     return frozenset(path for path, api in apis().items() if api.public)
+
+
+@cache
+def apis_by_name() -> dict[str, Api]:
+    return {api.name: api for api in apis().values()}
+
+
+@cache
+def descriptions() -> dict[tuple[str, str], str]:
+    """(API name, dotted field) → the field's description as plain text."""
+    found = {}
+
+    def walk(api: str, entries: list[dict], prefix: str) -> None:
+        for e in entries:
+            text = re.sub(r"<[^>]+>", "", str(e.get("description") or ""))
+            found[(api, prefix + e["name"])] = html.unescape(text)
+            walk(api, e.get("children") or [], prefix + e["name"] + ".")
+
+    for file in sorted(SPEC_DIR.glob("v2.*.json")):
+        data = json.loads(file.read_text())
+        walk(data["api_name"], data["params"]["request_params"] or [], "")
+    return found

@@ -1,0 +1,84 @@
+"""Every request our adapters send, checked against the marketplace's own specification
+(connectors/<kind>/spec/), apart from the sandbox that answered it: a whole working
+life of a channel (token refresh, first listing of the demo catalogue, price and stock
+changes, orders opened, shipped and cancelled, reconcile, a delisting) must send none
+that the specification refuses."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from catalogue import stock
+from catalogue.models import ProductPage
+from connectors.engine import run_pass
+from connectors.registry import adapter_for
+from connectors.sandbox.server import Request
+from connectors.shopee import conformance as shopee_conformance
+from tests.markets import Market, make_channel, no_sleep, sync
+
+pytestmark = pytest.mark.slow
+
+
+def shopee_problems(request: Request) -> list[str]:
+    return shopee_conformance.check(
+        request.method,
+        request.path,
+        request.query,
+        request.headers.get("content-type", ""),
+        request.body,
+    )
+
+
+CHECKS = {"shopee": shopee_problems}
+
+
+@pytest.fixture
+def demo(demo_catalogue, db):
+    return None
+
+
+def test_a_channels_working_life_sends_only_requests_the_specification_allows(
+    market: Market, demo
+) -> None:
+    if market.kind not in CHECKS:
+        pytest.skip(f"no specification check for {market.kind} yet")
+    market.sandbox.journal = []
+    channel = make_channel(
+        market,
+        price_markup_percent=10,
+        stock_buffer=1,
+        token_expires_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    runs = [sync(channel)]  # refreshes the token, then lists the catalogue
+    listed = sorted(market.live_skus())
+    assert len(listed) > 20
+
+    first, second, third = listed[:3]
+    stock.set_on_hand(first, stock.get(first).reserved + 5)
+    variant = ProductPage.objects.get(variants__sku=second).variants.get(sku=second)
+    variant.price += 10_000
+    variant.save()
+    runs.append(sync(channel))
+
+    shipped = market.sandbox.create_order([{"seller_sku": first, "quantity": 1}])
+    cancelled = market.sandbox.create_order([{"seller_sku": third, "quantity": 1}])
+    runs.append(sync(channel))
+    market.sandbox.set_order_state(shipped, "shipped")
+    market.sandbox.set_order_state(cancelled, "cancelled")
+    runs.append(sync(channel))
+
+    channel.refresh_from_db()
+    runs.append(run_pass(channel, adapter_for(channel), kind="reconcile", sleep=no_sleep))
+    ProductPage.objects.get(variants__sku=third).unpublish()
+    runs.append(sync(channel))
+
+    assert [run.status for run in runs] == ["ok"] * len(runs), [run.errors for run in runs]
+    paths = {request.path for request in market.sandbox.journal}
+    assert len(paths) >= 10  # the scenario reached most of the API
+    refused = [
+        f"{request.method} {request.path}: {problem}"
+        for request in market.sandbox.journal
+        for problem in CHECKS[market.kind](request)
+    ]
+    assert refused == []
