@@ -48,6 +48,9 @@ class Tokens:
     access_token: str
     refresh_token: str
     expires_at: float  # unix time
+    # When the seller must authorise again (the refresh token's or the shop
+    # authorisation's end), if the marketplace says.
+    authorisation_expires_at: float | None = None
 
 
 @dataclass(frozen=True)

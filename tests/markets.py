@@ -78,7 +78,12 @@ def make_channel(market: Market, **fields) -> Channel:
             channel=channel,
             ocop_category_id=category_id,
             category_id="100001",
-            attributes={"brand": "No brand"},
+            # Shopee's brand_id 0 is "No brand"; Lazada's brand_id comes from GetBrandByPages
+            # (30768 is the one create-a-product.md's example uses).
+            attributes={
+                "brand": "No brand",
+                "brand_id": "0" if market.kind == "shopee" else "30768",
+            },
         )
     return channel
 

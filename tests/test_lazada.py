@@ -1,5 +1,6 @@
 """The Lazada connector against its signing vectors and a real sandbox over HTTP."""
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -19,13 +20,14 @@ from connectors.base import (
     TransientError,
     UnknownOutcome,
 )
-from connectors.lazada.adapter import BATCH_LIMIT, LazadaAdapter
+from connectors.lazada.adapter import BATCH_LIMIT, LazadaAdapter, auth_url, parse_time
 from connectors.lazada.client import LazadaClient
 from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 from connectors.lazada.signing import sign
 from connectors.sandbox.server import serve
 
 PRICE_QUANTITY = "/rest/product/price_quantity/update"
+SELLABLE = "/rest/product/stock/sellable/update"
 
 # Signing: vectors L1–L3 of /work/shared/reference/marketplaces.md
 
@@ -119,7 +121,7 @@ def listing(code: str, variants: int, image: str, **attributes: str) -> ListingP
         title=f"Chè Thái Nguyên {code}",
         description="Chè búp khô, hái tay.",
         category_id="10002019",
-        attributes=attributes,
+        attributes={"brand_id": "30768", **attributes},
         image_ids=[image],
         skus=[
             SkuPayload(f"{code}-{n}", f"Hộp {n * 100} g", 50_000 + n * 1000, 10 + n, 100 * n)
@@ -147,7 +149,9 @@ def test_upload_image_gives_a_lazada_url(image: str):
 
 def test_create_multi_variant_then_find_item(lazada: Running, image: str):
     adapter = lazada.adapter()
-    created = adapter.create_item(listing("19-00001", 3, image, brand="HTX Tân Cương"))
+    created = adapter.create_item(
+        listing("19-00001", 3, image, brand="HTX Tân Cương", brand_id="7")
+    )
     assert [sku.seller_sku for sku in created.skus] == ["19-00001-1", "19-00001-2", "19-00001-3"]
 
     found = adapter.find_item("19-00001", ["19-00001-2"])
@@ -157,7 +161,8 @@ def test_create_multi_variant_then_find_item(lazada: Running, image: str):
     }
     assert found.skus[0].price == 51_000 and found.skus[0].stock == 11
     stored = lazada.control("/_sandbox/state")["items"][created.external_id]
-    assert stored["attributes"]["brand"] == "HTX Tân Cương"
+    # "brand" is deprecated for brand_id (create-a-product.md), so only the id is sent.
+    assert stored["attributes"]["brand_id"] == "7" and "brand" not in stored["attributes"]
     assert stored["skus"][1]["package"]["package_weight"] == "0.2"
     assert adapter.find_item("19-99999", ["19-99999-1"]) is None
 
@@ -177,12 +182,12 @@ def test_create_refusals_are_permanent_and_clear(lazada: Running, image: str):
 def test_stock_for_120_skus_takes_three_calls(lazada: Running, image: str):
     adapter = lazada.adapter()
     items = [adapter.create_item(listing(f"20-0000{n}", 30, image)) for n in range(4)]
-    calls_before = lazada.control("/_sandbox/calls").get(PRICE_QUANTITY, 0)
+    calls_before = lazada.control("/_sandbox/calls").get(SELLABLE, 0)
 
     outcomes = adapter.update_stock(stock_changes(items, 7))
 
     assert BATCH_LIMIT == 50
-    assert lazada.control("/_sandbox/calls")[PRICE_QUANTITY] - calls_before == 3
+    assert lazada.control("/_sandbox/calls")[SELLABLE] - calls_before == 3
     assert len(outcomes) == 120 and all(outcome.error is None for outcome in outcomes)
     assert {sku.stock for item in adapter.items() for sku in item.skus} == {7}
 
@@ -193,7 +198,6 @@ def test_partial_failure_fails_only_the_bad_skus(lazada: Running, image: str):
     first, second, third = item.skus
     changes = [
         SkuChange(item.external_id, first.external_id, first.seller_sku, 40),
-        SkuChange(item.external_id, second.external_id, second.seller_sku, -1),
         SkuChange(item.external_id, "999999", "21-00001-9", 5),
         SkuChange(item.external_id, third.external_id, third.seller_sku, 0),
     ]
@@ -201,14 +205,17 @@ def test_partial_failure_fails_only_the_bad_skus(lazada: Running, image: str):
     outcomes = {o.seller_sku: o.error for o in adapter.update_stock(changes)}
 
     assert outcomes["21-00001-1"] is None and outcomes["21-00001-3"] is None
-    assert isinstance(outcomes["21-00001-2"], PermanentError)
-    assert "negative" in outcomes["21-00001-2"].message
     assert outcomes["21-00001-9"] is not None
     assert "not in this shop" in outcomes["21-00001-9"].message
     found = adapter.find_item("", ["21-00001-1"])
     assert found is not None
     stocks = {s.seller_sku: s.stock for s in found.skus}
     assert stocks == {"21-00001-1": 40, "21-00001-2": 12, "21-00001-3": 0}
+
+    negative = [SkuChange(item.external_id, second.external_id, second.seller_sku, -1)]
+    [outcome] = adapter.update_stock(negative)
+    assert isinstance(outcome.error, PermanentError) and outcome.error.code == "InvalidParameter"
+    assert "SellableQuantity must be at least 0" in outcome.error.message
 
 
 def test_prices_update_and_read_back(lazada: Running, image: str):
@@ -251,10 +258,17 @@ def test_sandbox_enforces_the_documented_limits(lazada: Running):
     payload = f"<Request><Product><Skus>{sku * 51}</Skus></Product></Request>"
     with pytest.raises(PermanentError) as too_many:
         client.call(PRICE_QUANTITY.removeprefix("/rest"), {"payload": payload}, method="POST")
-    assert too_many.value.code == "E204"
+    assert (too_many.value.code, too_many.value.message) == (
+        "InvalidParameter",
+        "The specified parameter is not valid: Request.Product.Skus.Sku takes at most 50"
+        " entries, not 51",
+    )
     with pytest.raises(PermanentError) as too_long:
         client.call("/products/get", {"filter": "all", "limit": "51"})
-    assert too_long.value.code == "E005"
+    assert too_long.value.message.endswith("limit must be at most 50")
+    with pytest.raises(PermanentError) as no_filter:
+        client.call("/products/get", {"limit": "5"})
+    assert no_filter.value.code == "MissingParameter"
 
 
 def test_forged_signature_is_refused(lazada: Running):
@@ -271,8 +285,13 @@ def test_expired_token_is_an_auth_error(lazada: Running):
 
 def test_refresh_rotates_the_token_pair(lazada: Running):
     adapter = lazada.adapter()
+    with lazada.sandbox.state.lock:
+        [issued] = lazada.sandbox.state.data["tokens"].values()
     tokens = adapter.refresh(lazada.refresh_token)
     assert tokens.access_token != lazada.token and tokens.refresh_token != lazada.refresh_token
+    # "the duration of the refresh token will not be reset" (seller-authorization-introduction)
+    assert tokens.authorisation_expires_at is not None
+    assert abs(tokens.authorisation_expires_at - issued["refresh_expires_at"]) < 2
     assert list(adapter.items()) == []  # the adapter now uses the new token
     with pytest.raises(AuthError):
         list(lazada.adapter(token=lazada.token).items())
@@ -377,3 +396,58 @@ def test_page_lists_items(lazada: Running, image: str):
     lazada.adapter().create_item(listing("30-00001", 1, image))
     page = requests.get(lazada.url + "/", timeout=5).text
     assert "Chè Thái Nguyên 30-00001" in page and "30-00001-1" in page
+
+
+def test_token_refresh_goes_to_the_auth_host_not_the_api_host(lazada: Running):
+    assert auth_url("https://api.lazada.vn/rest") == "https://auth.lazada.com/rest"
+    assert auth_url(lazada.url + "/rest") == lazada.url + "/auth/rest"
+    api_host = LazadaClient(lazada.url + "/rest", DEFAULT_APP_KEY, DEFAULT_APP_SECRET)
+    with pytest.raises(PermanentError) as refused:
+        api_host.call(
+            "/auth/token/refresh", {"refresh_token": lazada.refresh_token}, with_token=False
+        )
+    assert refused.value.code == "InvalidApiPath"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2018-02-09T22:44:30+08:00", "2018-02-09 22:44:30 +0800", "1518187470000"],
+)
+def test_every_documented_order_time_is_read(text: str):
+    assert parse_time(text).timestamp() == 1518187470
+
+
+def test_stock_is_pushed_as_sellable_while_a_lazada_order_holds_units(lazada: Running, image: str):
+    """Our available has already subtracted the units a Lazada order holds; pushed as the
+    total (price_quantity's Quantity) Lazada would subtract them again."""
+    adapter = lazada.adapter()
+    item = adapter.create_item(listing("29-00001", 1, image))
+    [sku] = item.skus
+    lazada.sandbox.create_order([{"seller_sku": sku.seller_sku, "quantity": 2}])
+    # Here, 11 on hand less the 2 the order holds: 9 available, pushed as is.
+    adapter.update_stock([SkuChange(item.external_id, sku.external_id, sku.seller_sku, 9)])
+    with lazada.sandbox.state.lock:
+        stored = lazada.sandbox.state.data["items"][item.external_id]["skus"][0]
+    assert (stored["stock"], stored["occupied"]) == (9, 2)  # sellable 9, total 11
+    found = adapter.find_item("", [sku.seller_sku])
+    assert found is not None and found.skus[0].stock == 9
+
+
+def test_a_sale_property_must_be_declared_under_variation(lazada: Running, image: str):
+    client = LazadaClient(lazada.url + "/rest", DEFAULT_APP_KEY, DEFAULT_APP_SECRET, lazada.token)
+    sku = {
+        "SellerSku": "30-00001-1",
+        "price": "50000",
+        "quantity": "3",
+        "saleProp": {"Phân loại": "Hộp 100 g"},
+        **{f"package_{f}": "1" for f in ("weight", "length", "width", "height")},
+    }
+    product = {
+        "PrimaryCategory": "10002019",
+        "Images": {"Image": [image]},
+        "Attributes": {"name": "Chè", "brand_id": "30768"},
+        "Skus": {"Sku": [sku]},
+    }
+    payload = json.dumps({"Request": {"Product": product}})
+    with pytest.raises(PermanentError, match="BIZ_CHECK_SALEPROP_ATTRIBUTE_INVALID"):
+        client.call("/product/create", {"payload": payload}, method="POST")

@@ -74,7 +74,7 @@ def test_changes_send_only_what_changed(market, demo):
     sent = {p: n - before.get(p, 0) for p, n in market.sandbox.calls.items() if "get" not in p}
     assert {p: n for p, n in sent.items() if n} == {
         "shopee": {"/api/v2/product/update_stock": 1},
-        "lazada": {"/rest/product/price_quantity/update": 1},
+        "lazada": {"/rest/product/stock/sellable/update": 1},
     }[market.kind]
     assert run.counts["stock"] == 1
     assert market.live_skus()[sku]["stock"] == 3

@@ -1,11 +1,21 @@
 """The Lazada side of the sync engine's `Adapter` protocol.
 
-Lazada has no product-level key of ours: an item is found through its SellerSkus. Price
-and stock go through `/product/price_quantity/update`, which takes SKUs of different
-items in one call (at most `BATCH_LIMIT`), so a whole shop's stock needs few calls.
+Lazada has no product-level key of ours: an item is found through its SellerSkus. Prices
+go through `/product/price_quantity/update` and stock through
+`/product/stock/sellable/update`; both take SKUs of different items in one call (at
+most `BATCH_LIMIT`), so a whole shop's stock needs few calls.
+
+Which stock: `Quantity` of price_quantity/update is the warehouse's *total* stock, "greater
+than or equal to the inventory locked by the withhold + occupy + campaign"
+(inventory-calculation-logic.md), and Lazada subtracts the units its own open orders hold
+from it. Our "available" has already subtracted them (a Lazada order reserves its units
+here), so as a total it would take them twice. What we can sell is Lazada's *sellable*
+stock, which UpdateSellableQuantity sets "in an overriding manner"
+(inventory-management-api.md).
 """
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -38,7 +48,14 @@ ORDER_ITEMS_LIMIT = 50  # /orders/items/get `order_ids` maximum
 FIRST_LOOKBACK = timedelta(days=15)
 DEFAULT_PACKAGE_CM = "10"
 PACKAGE_SIDES = ("length", "width", "height")
-LAZADA_TIME = "%Y-%m-%d %H:%M:%S %z"  # e.g. "2025-03-01 09:30:00 +0700"
+# The token APIs live on the auth host (RefreshAccessToken: "the endpoint is
+# https://auth.lazada.com/rest"); the country API hosts (api.lazada.vn/rest, …) do not
+# serve them. A base URL elsewhere (a sandbox, a proxy) has its auth host at /auth/rest.
+AUTH_URL = "https://auth.lazada.com/rest"
+API_HOST = re.compile(r"^https://api\.lazada\.(vn|sg|com\.ph|com\.my|co\.th|co\.id)/rest/?$")
+# One sale property of our own, declared under Product.variation (custom-sales-attributes.md:
+# a saleProp not declared there is error 4143 BIZ_CHECK_SALEPROP_ATTRIBUTE_INVALID).
+VARIATION_NAME = "Phân loại"
 
 # Order item status → our order state. Anything unknown holds the stock ("open"): a
 # wrong hold is corrected by the next change, a wrong release can oversell.
@@ -68,18 +85,26 @@ class LazadaAdapter:
         session: requests.Session | None = None,
     ):
         self.client = LazadaClient(base_url, app_key, app_secret, access_token, timeout, session)
+        self.auth = LazadaClient(
+            auth_url(base_url), app_key, app_secret, "", timeout, self.client.session
+        )
 
     def refresh(self, refresh_token: str) -> Tokens:
-        """A new token pair, used by this adapter from now on. Lazada's refresh token may
-        rotate, so keep the one returned."""
-        answer = self.client.call(
+        """A new token pair, used by this adapter from now on. Keep the refresh token
+        returned ("must save the latest"); its lifetime is not extended: "the duration of
+        the refresh token will not be reset. After the refresh token expires, sellers need
+        to re-authorize" (seller-authorization-introduction.md)."""
+        answer = self.auth.call(
             "/auth/token/refresh", {"refresh_token": refresh_token}, with_token=False
         )
         self.client.access_token = answer["access_token"]
+        now = time.time()
+        refresh_left = float(answer.get("refresh_expires_in") or 0)
         return Tokens(
             access_token=answer["access_token"],
             refresh_token=answer.get("refresh_token") or refresh_token,
-            expires_at=time.time() + float(answer.get("expires_in", 0)),
+            expires_at=now + float(answer.get("expires_in", 0)),
+            authorisation_expires_at=now + refresh_left if refresh_left else None,
         )
 
     def upload_image(self, data: bytes, filename: str) -> str:
@@ -89,15 +114,19 @@ class LazadaAdapter:
 
     def find_item(self, product_code: str, seller_skus: list[str]) -> RemoteItem | None:
         wanted = set(seller_skus)
+        for product in self._products(seller_skus):
+            item = _remote_item(product)
+            if wanted & {sku.seller_sku for sku in item.skus}:
+                return item
+        return None
+
+    def _products(self, seller_skus: list[str]) -> Iterator[dict[str, Any]]:
+        """The products carrying any of these SellerSkus, as /products/get shows them."""
         for start in range(0, len(seller_skus), SKU_FILTER_LIMIT):
             chunk = seller_skus[start : start + SKU_FILTER_LIMIT]
             params = {"filter": "all", "limit": str(PRODUCTS_PAGE), "offset": "0"}
             answer = self.client.call("/products/get", {**params, "sku_seller_list": _json(chunk)})
-            for product in answer["data"].get("products") or []:
-                item = _remote_item(product)
-                if wanted & {sku.seller_sku for sku in item.skus}:
-                    return item
-        return None
+            yield from answer["data"].get("products") or []
 
     def create_item(self, payload: ListingPayload) -> RemoteItem:
         product = _product(payload, None)
@@ -113,23 +142,37 @@ class LazadaAdapter:
         self.client.call("/product/update", {"payload": _request(product)}, method="POST")
 
     def update_prices(self, changes: list[SkuChange]) -> list[SkuOutcome]:
-        return self._price_quantity(changes, "Price")
+        return self._batches(changes, "/product/price_quantity/update", "Price")
 
     def update_stock(self, changes: list[SkuChange]) -> list[SkuOutcome]:
-        """Absolute quantities (Lazada's total stock of the dropshipping warehouse)."""
-        return self._price_quantity(changes, "Quantity")
+        """Absolute sellable quantities (see the module's docstring)."""
+        return self._batches(changes, "/product/stock/sellable/update", "SellableQuantity")
 
     def delist(self, item: RemoteItem) -> None:
         body = f"<Request><Product><ItemId>{escape(item.external_id)}</ItemId></Product></Request>"
         self.client.call("/product/deactivate", {"apiRequestBody": body}, method="POST")
 
     def relist(self, item: RemoteItem) -> None:
-        """Lazada has no "activate" call: an update setting each SKU's Status to active."""
+        """Lazada has no "activate" call: an update setting each SKU's Status to active.
+        UpdateProduct requires each SKU's package sizes, and Attributes "must be preserved
+        but can be left out of any field": the sizes are read back first."""
+        shown = {
+            str(sku.get("SellerSku")): sku
+            for product in self._products([sku.seller_sku for sku in item.skus])
+            for sku in product.get("skus") or []
+        }
         skus = [
-            {"SkuId": sku.external_id, "SellerSku": sku.seller_sku, "Status": "active"}
+            {
+                "SkuId": sku.external_id,
+                "Status": "active",
+                **{
+                    f"package_{side}": str(shown.get(sku.seller_sku, {}).get(f"package_{side}", ""))
+                    for side in (*PACKAGE_SIDES, "weight")
+                },
+            }
             for sku in item.skus
         ]
-        product = {"ItemId": item.external_id, "Skus": {"Sku": skus}}
+        product = {"ItemId": item.external_id, "Attributes": {}, "Skus": {"Sku": skus}}
         self.client.call("/product/update", {"payload": _request(product)}, method="POST")
 
     def items(self) -> Iterator[RemoteItem]:
@@ -151,14 +194,14 @@ class LazadaAdapter:
         items = self._order_items([str(order["order_id"]) for order in orders])
         result, latest = [], None
         for order in orders:
-            updated = datetime.strptime(order["updated_at"], LAZADA_TIME)
+            updated = parse_time(str(order["updated_at"]))
             latest = max(latest, updated) if latest else updated
             result.append(_remote_order(order, items.get(str(order["order_id"]), []), updated))
         return result, latest.isoformat() if latest else since
 
     # Calls
 
-    def _price_quantity(self, changes: list[SkuChange], field: str) -> list[SkuOutcome]:
+    def _batches(self, changes: list[SkuChange], api: str, field: str) -> list[SkuOutcome]:
         """One call per `BATCH_LIMIT` SKUs; a call-level error is every SKU's outcome."""
         outcomes = []
         for start in range(0, len(changes), BATCH_LIMIT):
@@ -170,7 +213,7 @@ class LazadaAdapter:
             )
             body = f"<Request><Product><Skus>{skus}</Skus></Product></Request>"
             try:
-                self.client.call("/product/price_quantity/update", {"payload": body}, method="POST")
+                self.client.call(api, {"payload": body}, method="POST")
             except DetailedError as exc:
                 outcomes += _per_sku(batch, exc)
             except AuthError:
@@ -226,7 +269,13 @@ def _product(payload: ListingPayload, item: RemoteItem | None) -> dict[str, Any]
         f"package_{side}": attributes.pop(f"package_{side}", DEFAULT_PACKAGE_CM)
         for side in PACKAGE_SIDES
     }
-    brand = attributes.pop("brand", "No Brand")
+    attributes.pop("brand", None)  # "brand will be deprecated please use brand_id"
+    brand_id = str(attributes.pop("brand_id", "") or "")
+    if not brand_id.isdigit():
+        raise PermanentError(
+            "Lazada cần mã thương hiệu (brand_id, lấy từ GetBrandByPages) trong ánh xạ danh mục.",
+            "brand_id",
+        )
     known = {sku.seller_sku: sku.external_id for sku in item.skus} if item else {}
     skus = []
     for sku in payload.skus:
@@ -234,7 +283,7 @@ def _product(payload: ListingPayload, item: RemoteItem | None) -> dict[str, Any]
             "SellerSku": sku.seller_sku,
             "package_weight": f"{sku.weight_grams / 1000:g}",
             **package,
-            "saleProp": {"variant": sku.name},
+            "saleProp": {VARIATION_NAME: sku.name},
         }
         if sku.seller_sku in known:
             entry["SkuId"] = known[sku.seller_sku]
@@ -244,16 +293,28 @@ def _product(payload: ListingPayload, item: RemoteItem | None) -> dict[str, Any]
     product: dict[str, Any] = {
         "PrimaryCategory": payload.category_id,
         "Images": {"Image": list(payload.image_ids)},
+        "variation": {
+            "variation1": {
+                "name": VARIATION_NAME,
+                "hasImage": False,
+                "customize": True,
+                "options": {"option": [sku.name for sku in payload.skus]},
+            }
+        },
         "Attributes": {
             **attributes,
             "name": payload.title,
             "description": payload.description,
-            "brand": brand,
+            "brand_id": brand_id,
         },
         "Skus": {"Sku": skus},
     }
     if item:
         product = {"ItemId": item.external_id, **product}
+        if known and len(known) < len(payload.skus):
+            # New SKUs join the item through one it already has (UpdateProduct's
+            # AssociatedSku).
+            product["AssociatedSku"] = next(iter(known))
     return product
 
 
@@ -269,6 +330,40 @@ def _per_sku(batch: list[SkuChange], error: DetailedError) -> list[SkuOutcome]:
     return [SkuOutcome(c.seller_sku, failed.get(c.seller_sku)) for c in batch]
 
 
+def auth_url(base_url: str) -> str:
+    if API_HOST.match(base_url):
+        return AUTH_URL
+    origin = re.sub(r"^(https?://[^/]+).*$", r"\1", base_url)
+    return origin + "/auth/rest"
+
+
+def parse_time(text: str) -> datetime:
+    """Every form the order APIs' examples show: "2018-02-09T22:44:30+08:00" (GetOrders),
+    "2014-10-15 18:36:05 +0800" (GetOrder, GetOrderItems), and milliseconds since the
+    epoch, "1413786247000" (GetMultipleOrderItems)."""
+    text = text.strip()
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
+
+
+def _sellable(sku: dict[str, Any]) -> int | None:
+    """The SKU's sellable stock: its warehouse's sellableQuantity where shown, else
+    `Available`, else `quantity`."""
+    warehouses = sku.get("multiWarehouseInventories") or []
+    for value in (
+        warehouses[0].get("sellableQuantity") if warehouses else None,
+        sku.get("Available"),
+        sku.get("quantity"),
+    ):
+        if value is not None:
+            return int(value)
+    return None
+
+
 def _remote_item(product: dict[str, Any]) -> RemoteItem:
     skus = product.get("skus") or []
     return RemoteItem(
@@ -278,7 +373,7 @@ def _remote_item(product: dict[str, Any]) -> RemoteItem:
                 seller_sku=sku["SellerSku"],
                 external_id=str(sku["SkuId"]),
                 price=round(float(sku["price"])) if sku.get("price") is not None else None,
-                stock=int(sku["quantity"]) if sku.get("quantity") is not None else None,
+                stock=_sellable(sku),
             )
             for sku in skus
         ],

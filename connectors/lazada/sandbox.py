@@ -1,18 +1,28 @@
 """A Lazada Open Platform stand-in for tests and demos (see `connectors/sandbox/server.py`).
 
-API paths live under `/rest`, as on `https://api.lazada.vn/rest`. Every call is checked
-like Lazop does: `app_key`, a millisecond `timestamp` within ±7200 s, `sign` over the
-path plus all query and form parameters, and (except token refresh) an issued, unexpired
-`access_token`. Errors use Lazada's envelope `{type, code, message, request_id}` with
-HTTP 200; a rate-limited call answers HTTP 200 `ApiCallLimit` with a `Retry-After` header.
+API paths live under `/rest`, as on `https://api.lazada.vn/rest`; the token APIs under
+`/auth/rest`, standing for `https://auth.lazada.com/rest`. Every request is checked
+against our data file of Lazada's documentation (connectors/lazada/spec/, through
+`conformance.check`), and like Lazop does: `app_key`, a millisecond `timestamp` within
+±7200 s, `sign` over the path plus all query and form parameters, and (except token
+refresh) an issued, unexpired `access_token`. Errors use Lazada's envelope
+`{type, code, message, request_id}` with HTTP 200; a rate-limited call answers HTTP 200
+`ApiCallLimit` with a `Retry-After` header.
 
 Beyond the shared control endpoints:
 
     POST /_sandbox/tokens  {"expires_in": 604800}  → a new token pair (no signature);
                            a negative `expires_in` gives an already expired access token.
 
-`LazadaSandbox.issue_tokens()` does the same in-process. The app key and secret are fixed
-at construction (`DEFAULT_APP_KEY` / `DEFAULT_APP_SECRET` unless given).
+`LazadaSandbox.issue_tokens()` does the same in-process.
+
+Stock as Lazada counts it (inventory-calculation-logic.md): each SKU has a sellable
+`stock` and the units `occupied` by open orders; its total is their sum. An order moves
+units from sellable to occupied; shipping takes them away, cancelling gives them back.
+price_quantity/update's `Quantity` sets the total, stock/sellable/update the sellable.
+
+The app key and secret are fixed at construction (`DEFAULT_APP_KEY` and
+`DEFAULT_APP_SECRET` unless given).
 """
 
 import hashlib
@@ -24,11 +34,10 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+from connectors.lazada import conformance
 from connectors.lazada.signing import sign
 from connectors.sandbox.server import Request, Response, Sandbox
 
@@ -48,6 +57,7 @@ IMAGE_MAX_BYTES = 3_145_728
 PACKAGE_FIELDS = ("package_weight", "package_length", "package_width", "package_height")
 VIETNAM = timezone(timedelta(hours=7))
 ITEM_STATUS = {"shipped": "shipped", "cancelled": "canceled"}  # our state → Lazada's
+VARIATION = "Phân loại"  # the sale property of items made here, as the page shows them
 
 Params = dict[str, str]
 Files = dict[str, bytes]
@@ -71,6 +81,7 @@ class LazadaSandbox(Sandbox):
             "/product/create": self._create,
             "/product/update": self._update,
             "/product/price_quantity/update": self._price_quantity,
+            "/product/stock/sellable/update": self._sellable,
             "/product/deactivate": self._deactivate,
             "/products/get": self._products,
             "/orders/get": self._orders,
@@ -79,18 +90,23 @@ class LazadaSandbox(Sandbox):
 
     # Tokens
 
-    def issue_tokens(self, expires_in: float = ACCESS_LIFETIME) -> dict[str, Any]:
-        """A new access/refresh pair, as a seller's authorisation would give."""
+    def issue_tokens(
+        self, expires_in: float = ACCESS_LIFETIME, refresh_expires_at: float | None = None
+    ) -> dict[str, Any]:
+        """A new access/refresh pair, as a seller's authorisation would give; a refresh
+        passes on the old pair's `refresh_expires_at`, which it does not extend."""
         now = time.time()
+        refresh_end = refresh_expires_at or now + REFRESH_LIFETIME
         pair = {"access_token": secrets.token_hex(16), "refresh_token": secrets.token_hex(16)}
         with self.state.lock:
             self.state.data["tokens"][pair["access_token"]] = {
                 "refresh_token": pair["refresh_token"],
                 "expires_at": now + expires_in,
-                "refresh_expires_at": now + REFRESH_LIFETIME,
+                "refresh_expires_at": refresh_end,
             }
             self.state.save()
-        return {**pair, "expires_in": expires_in, "refresh_expires_in": REFRESH_LIFETIME}
+        left = int(refresh_end - now)
+        return {**pair, "expires_in": int(expires_in), "refresh_expires_in": left}
 
     def control(self, request: Request) -> Response:
         if request.path == "/_sandbox/tokens" and request.method == "POST":
@@ -122,13 +138,22 @@ class LazadaSandbox(Sandbox):
     # Requests
 
     def route(self, request: Request) -> Response:
-        api = request.path.removeprefix("/rest")
-        handler = self.routes.get(api) if request.path.startswith("/rest/") else None
-        if handler is None:
+        host, api = "api", request.path.removeprefix("/rest")
+        if request.path.startswith("/auth/rest/"):
+            host, api = "auth", request.path.removeprefix("/auth/rest")
+        entry = conformance.api(api)
+        handler = self.routes.get(api)
+        if handler is None or entry is None or entry["host"] != host or api == request.path:
             return self.error(404, "InvalidApiPath", f"The specified API path {api} is invalid.")
         params, files = _params(request)
         refusal = self._check(api, params)
-        return refusal or handler(params, files)
+        if refusal:
+            return refusal
+        problems = conformance.check(host, request.method, api, params, set(files))
+        if problems:
+            code = "MissingParameter" if problems[0].startswith("missing") else "InvalidParameter"
+            return self._refuse(code, f"The specified parameter is not valid: {problems[0]}")
+        return handler(params, files)
 
     def _check(self, api: str, params: Params) -> Response | None:
         """Lazop's gate: parameters, app key, clock, signature, then the token."""
@@ -174,9 +199,11 @@ class LazadaSandbox(Sandbox):
                 None,
             )
             if old is None:
-                return self._refuse("IllegalRefreshToken", "The refresh token is invalid.")
-            del tokens[old]
-            pair = self.issue_tokens()
+                return self._refuse(
+                    "IllegalRefreshToken", "The specified refresh token is invalid or expired"
+                )
+            spent = tokens.pop(old)
+            pair = self.issue_tokens(refresh_expires_at=spent["refresh_expires_at"])
         answer = {"code": "0", **pair, "account": "sandbox@ocop.vn", "country": "vn"}
         return Response(200, {**answer, "request_id": _request_id()})
 
@@ -194,9 +221,15 @@ class LazadaSandbox(Sandbox):
         if product is None:
             return self._refuse("E005", "Invalid Request Format: payload is not a Product.")
         skus = _skus(product)
-        problems = _product_problems(product) + [
-            problem for index, sku in enumerate(skus) for problem in _new_sku_problems(index, sku)
-        ]
+        problems = (
+            _product_problems(product)
+            + [
+                problem
+                for index, sku in enumerate(skus)
+                for problem in _new_sku_problems(index, sku)
+            ]
+            + _sale_prop_problems(product, skus)
+        )
         with self.state.lock:
             problems += self._taken(skus)
             if problems:
@@ -239,7 +272,7 @@ class LazadaSandbox(Sandbox):
                     new.append(sku)
                 else:
                     old.append((match, sku))
-            problems = _product_problems(product, item)
+            problems = _product_problems(product, item) + _sale_prop_problems(product, new)
             for index, sku in enumerate(new):
                 problems += _new_sku_problems(index, sku)
             problems += self._taken(new)
@@ -250,7 +283,7 @@ class LazadaSandbox(Sandbox):
                 item["status"] = "Active"
             for match, sku in old:
                 match["package"] |= {f: str(sku[f]) for f in PACKAGE_FIELDS if f in sku}
-                match["name"] = (sku.get("saleProp") or {}).get("variant", match.get("name", ""))
+                match["name"] = _option(sku) or match.get("name", "")
             item["skus"] += [self._new_sku(sku) for sku in new]
             self.state.save()
         return self._ok({"item_id": int(item["id"])})
@@ -275,6 +308,25 @@ class LazadaSandbox(Sandbox):
             self.state.save()
         if detail:
             return self._refuse("E501", "Update product failed", detail)
+        return self._ok({})
+
+    def _sellable(self, params: Params, files: Files) -> Response:
+        """Sets each SKU's sellable stock ("in an overriding manner"); the total follows."""
+        skus = ET.fromstring(params["payload"]).findall("./Product/Skus/Sku")  # checked
+        detail = []
+        with self.state.lock:
+            for element in skus:
+                sku = self._find_sku(element)
+                quantity = _int(element.findtext("SellableQuantity"))
+                if sku is None:
+                    seller_sku = element.findtext("SellerSku") or element.findtext("SkuId", "")
+                    message = f"SELLER_SKU_NOT_FOUND: {seller_sku} is not in this shop."
+                    detail.append({"field": "SkuId", "message": message, "seller_sku": seller_sku})
+                elif quantity is not None:
+                    sku["stock"] = quantity
+            self.state.save()
+        if detail:
+            return self._refuse("501", "Update product failed", detail)
         return self._ok({})
 
     def _deactivate(self, params: Params, files: Files) -> Response:
@@ -366,7 +418,7 @@ class LazadaSandbox(Sandbox):
                     }
                     for _ in range(quantity)
                 ]
-                self._move_stock(line["seller_sku"], -quantity)
+                self._move_stock(line["seller_sku"], -quantity, quantity)
             self.state.data["orders"][order_id] = {
                 "id": order_id,
                 "state": "open",
@@ -385,19 +437,20 @@ class LazadaSandbox(Sandbox):
         with self.state.lock:
             order = self.state.data["orders"][order_id]
             for item in order["items"]:
-                if state == "cancelled" and item["status"] != "canceled":
-                    self._move_stock(item["sku"], 1)
+                if item["status"] == "pending":  # held: shipping takes it, cancelling frees it
+                    self._move_stock(item["sku"], 1 if state == "cancelled" else 0, -1)
                 item["status"] = ITEM_STATUS[state]
             order["state"], order["updated_at"] = state, time.time()
             self.state.save()
 
     # State helpers (called under the lock)
 
-    def _move_stock(self, seller_sku: str, delta: int) -> None:
+    def _move_stock(self, seller_sku: str, sellable: int, occupied: int) -> None:
         for item in self.state.data["items"].values():
             for sku in item["skus"]:
                 if sku["seller_sku"] == seller_sku:
-                    sku["stock"] = max(0, sku["stock"] + delta)
+                    sku["stock"] = max(0, sku["stock"] + sellable)
+                    sku["occupied"] = max(0, sku.get("occupied", 0) + occupied)
 
     def _taken(self, skus: list[dict]) -> list[tuple[str, str, str]]:
         """SellerSkus are unique in a shop (BIZ_CHECK_SELLER_SKU_DUPLICATE)."""
@@ -433,19 +486,20 @@ class LazadaSandbox(Sandbox):
         return {
             "seller_sku": str(sku["SellerSku"]),
             "id": str(self.next_id()),
-            "name": (sku.get("saleProp") or {}).get("variant", ""),
+            "name": _option(sku),
             "price": round(float(sku["price"])),
             "stock": int(sku["quantity"]),
+            "occupied": 0,
             "package": {field: str(sku[field]) for field in PACKAGE_FIELDS},
         }
 
-    def _apply_price_quantity(self, element: ET.Element) -> tuple[str, str] | None:
-        """Apply one <Sku>; the (field, message) of what is wrong with it, if anything."""
+    def _find_sku(self, element: ET.Element) -> dict | None:
+        """The SKU a <Sku> names by SkuId (within ItemId if given), or by SellerSku."""
         item_id, sku_id = element.findtext("ItemId", ""), element.findtext("SkuId", "")
         seller_sku = element.findtext("SellerSku", "")
         items = self.state.data["items"]
         candidates = [items[item_id]] if item_id in items else [] if item_id else items.values()
-        sku = next(
+        return next(
             (
                 s
                 for candidate in candidates
@@ -454,18 +508,23 @@ class LazadaSandbox(Sandbox):
             ),
             None,
         )
+
+    def _apply_price_quantity(self, element: ET.Element) -> tuple[str, str] | None:
+        """Apply one <Sku>; the (field, message) of what is wrong with it, if anything."""
+        seller_sku, sku_id = element.findtext("SellerSku", ""), element.findtext("SkuId", "")
+        sku = self._find_sku(element)
         if sku is None:
             return "SellerSku", f"SELLER_SKU_NOT_FOUND: {seller_sku or sku_id} is not in this shop."
         price, quantity = element.findtext("Price"), element.findtext("Quantity")
         if price is None and quantity is None:
             return "Price", "Price or Quantity is mandatory."
         stock, amount = _int(quantity), _number(price)
-        if quantity is not None and (stock is None or stock < 0):
-            return "Quantity", "Quantity cannot be negative."
+        if quantity is not None and (stock is None or stock < sku.get("occupied", 0)):
+            return "Quantity", "Quantity must be at least the units held by open orders."
         if price is not None and (amount is None or amount <= 0):
             return "Price", "Price must be a positive number."
         if stock is not None:
-            sku["stock"] = stock
+            sku["stock"] = stock - sku.get("occupied", 0)  # the total, less what is held
         if amount is not None:
             sku["price"] = round(amount)
         return None
@@ -479,24 +538,9 @@ def _request_id() -> str:
 
 
 def _params(request: Request) -> tuple[Params, Files]:
-    """Query plus form (or multipart) fields, all of which are signed; and the files."""
-    params: Params = dict(request.query)
-    files: Files = {}
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        head = f"Content-Type: {content_type}\r\n\r\n".encode()
-        message = BytesParser(policy=policy.HTTP).parsebytes(head + request.body)
-        for part in message.iter_parts():
-            name = str(part.get_param("name", header="content-disposition") or "")
-            payload = part.get_payload(decode=True)
-            payload = payload if isinstance(payload, bytes) else b""
-            if part.get_filename() is None:
-                params[name] = payload.decode()
-            else:
-                files[name] = payload
-    else:
-        params |= request.form
-    return params, files
+    return conformance.signed_parameters(
+        request.query, request.headers.get("content-type", ""), request.body
+    )
 
 
 def _json_product(payload: str) -> dict | None:
@@ -545,8 +589,6 @@ def _product_problems(product: dict, item: dict | None = None) -> list[tuple[str
         problems.append(("PrimaryCategory", "PrimaryCategory is mandatory."))
     if not attributes.get("name") and not item:
         problems.append(("name", "Attributes.name is mandatory."))
-    if not (attributes.get("brand") or attributes.get("brand_id")) and not item:
-        problems.append(("brand", "Attributes.brand is mandatory (use 'No Brand')."))
     images = (product.get("Images") or {}).get("Image")
     if images is None and not item:
         problems.append(("Images", "Images.Image is mandatory: upload one first."))
@@ -577,8 +619,35 @@ def _new_sku_problems(index: int, sku: dict) -> list[tuple[str, str, str]]:
     return [(field, message, seller_sku) for field, message in problems]
 
 
-def _lazada_time(timestamp: float) -> str:
-    return datetime.fromtimestamp(int(timestamp), VIETNAM).strftime("%Y-%m-%d %H:%M:%S %z")
+def _iso_time(timestamp: float) -> str:
+    return datetime.fromtimestamp(int(timestamp), VIETNAM).isoformat()
+
+
+def _option(sku: dict) -> str:
+    """The SKU's option of the product's one sale property."""
+    values = list((sku.get("saleProp") or {}).values())
+    return str(values[0]) if values else ""
+
+
+def _sale_prop_problems(product: dict, skus: list[dict]) -> list[tuple[str, str, str]]:
+    """Each saleProp must name a property declared under Product.variation, with one of its
+    options (4143 BIZ_CHECK_SALEPROP_ATTRIBUTE_INVALID, custom-sales-attributes.md)."""
+    declared = {
+        str(entry.get("name")): set((entry.get("options") or {}).get("option") or [])
+        for entry in (product.get("variation") or {}).values()
+        if isinstance(entry, dict)
+    }
+    problems = []
+    for sku in skus:
+        seller_sku = str(sku.get("SellerSku") or "")
+        for name, option in (sku.get("saleProp") or {}).items():
+            if name not in declared:
+                message = "BIZ_CHECK_SALEPROP_ATTRIBUTE_INVALID: The selling attributes are not"
+                problems.append(("saleProp", f"{message} defined in the variation", seller_sku))
+            elif option not in declared[name]:
+                message = f"SKU_VARIATION_OPTION_NOT_EXIST: {seller_sku} {name} {option}"
+                problems.append(("saleProp", message, seller_sku))
+    return problems
 
 
 def _product_view(item: dict) -> dict:
@@ -595,8 +664,19 @@ def _product_view(item: dict) -> dict:
                 "ShopSku": _shop_sku(item, sku),
                 "Status": "active" if item["status"] == "Active" else "inactive",
                 "price": float(sku["price"]),
-                "quantity": sku["stock"],
-                "saleProp": {"variant": sku.get("name", "")},
+                "quantity": sku["stock"] + sku.get("occupied", 0),
+                "Available": sku["stock"],
+                "multiWarehouseInventories": [
+                    {
+                        "warehouseCode": "dropshipping",
+                        "quantity": sku["stock"] + sku.get("occupied", 0),
+                        "totalQuantity": sku["stock"] + sku.get("occupied", 0),
+                        "sellableQuantity": sku["stock"],
+                        "occupyQuantity": sku.get("occupied", 0),
+                        "withholdQuantity": 0,
+                    }
+                ],
+                "saleProp": {VARIATION: sku.get("name", "")},
                 "Url": f"https://www.lazada.vn/products/i{item['id']}-s{sku['id']}.html",
                 **sku.get("package", {}),
             }
@@ -613,8 +693,9 @@ def _order_view(order: dict) -> dict:
     return {
         "order_id": int(order["id"]),
         "order_number": int(order["id"]),
-        "created_at": _lazada_time(order["created_at"]),
-        "updated_at": _lazada_time(order["updated_at"]),
+        # GetOrders' example: "2018-02-09T22:44:30+08:00"
+        "created_at": _iso_time(order["created_at"]),
+        "updated_at": _iso_time(order["updated_at"]),
         "statuses": sorted({item["status"] for item in order["items"]}),
         "items_count": len(order["items"]),
     }
@@ -626,5 +707,6 @@ def _order_item_view(order: dict, item: dict) -> dict:
         "order_id": int(order["id"]),
         "sku": item["sku"],
         "status": item["status"],
-        "updated_at": _lazada_time(order["updated_at"]),
+        # GetMultipleOrderItems' example: milliseconds, "1414548487000"
+        "updated_at": str(int(order["updated_at"] * 1000)),
     }

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             shopee,
             shopee,
             {"partner_id": str(PARTNER_ID), "partner_key": PARTNER_KEY, "shop_id": str(SHOP_ID)},
+            {"brand": "No brand", "brand_id": "0"},  # Shopee's "No brand"
         )
         self._channel(
             "lazada",
@@ -33,9 +34,12 @@ class Command(BaseCommand):
             lazada,
             lazada + "/rest",
             {"app_key": DEFAULT_APP_KEY, "app_secret": DEFAULT_APP_SECRET},
+            {"brand_id": "30768"},  # the brand of create-a-product.md's example
         )
 
-    def _channel(self, kind: str, name: str, sandbox: str, api: str, keys: dict) -> None:
+    def _channel(
+        self, kind: str, name: str, sandbox: str, api: str, keys: dict, attributes: dict
+    ) -> None:
         try:
             response = requests.post(f"{sandbox}/_sandbox/tokens", json={}, timeout=5)
             response.raise_for_status()
@@ -58,9 +62,9 @@ class Command(BaseCommand):
         channel.needs_reauth = False
         channel.save()
         for category in OcopCategory.objects.filter(is_leaf=True):
-            CategoryMapping.objects.get_or_create(
+            CategoryMapping.objects.update_or_create(
                 channel=channel,
                 ocop_category=category,
-                defaults={"category_id": DEMO_CATEGORY, "attributes": {"brand": "No brand"}},
+                defaults={"category_id": DEMO_CATEGORY, "attributes": attributes},
             )
         self.stdout.write(f"Channel {channel.slug} → {api}")
