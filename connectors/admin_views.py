@@ -106,6 +106,7 @@ class ChannelViewSet(ModelViewSet):
         Column("last_run", label=_("Lượt đồng bộ gần nhất"), accessor=_last_run),
         Column("errors_24h", label=_("Lượt lỗi trong 24 giờ")),
         DateColumn("token_expires_at", label=_("Token hết hạn")),
+        DateColumn("authorisation_expires_at", label=_("Cấp quyền lại trước")),
         BooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
         ChannelButtonsColumn("buttons", label="", accessor=lambda channel: None),
     ]

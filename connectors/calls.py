@@ -120,7 +120,18 @@ def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
         channel.token_expires_at = datetime.datetime.fromtimestamp(
             tokens.expires_at, tz=datetime.UTC
         )
+        if tokens.authorisation_expires_at:
+            channel.authorisation_expires_at = datetime.datetime.fromtimestamp(
+                tokens.authorisation_expires_at, tz=datetime.UTC
+            )
         channel.needs_reauth = False
-        channel.save(update_fields=["secrets", "token_expires_at", "needs_reauth"])
+        channel.save(
+            update_fields=[
+                "secrets",
+                "token_expires_at",
+                "authorisation_expires_at",
+                "needs_reauth",
+            ]
+        )
 
     return refresh

@@ -24,6 +24,9 @@ class Channel(models.Model):
     secrets = models.TextField(editable=False, blank=True)  # encrypted JSON
     token_expires_at = models.DateTimeField(_("token hết hạn"), null=True, blank=True)
     needs_reauth = models.BooleanField(_("cần cấp quyền lại"), default=False)
+    # When the seller's authorisation ends (Lazada: its refresh token's end, which a
+    # refresh does not extend), as far as the marketplace says.
+    authorisation_expires_at = models.DateTimeField(_("cấp quyền lại trước"), null=True, blank=True)
     producers = models.ManyToManyField(
         "catalogue.ProducerPage",
         blank=True,

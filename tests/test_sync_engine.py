@@ -152,6 +152,9 @@ def test_expired_token_is_refreshed_and_a_dead_refresh_asks_for_reauthorisation(
     assert channel.get_secrets()["access_token"] != old
     assert channel.token_expires_at is not None
     assert channel.token_expires_at > timezone.now()
+    if market.kind == "lazada":  # the end of the refresh token, which a refresh keeps
+        assert channel.authorisation_expires_at is not None
+        assert channel.authorisation_expires_at > timezone.now() + datetime.timedelta(days=29)
 
     secrets = channel.get_secrets()
     channel.set_secrets({**secrets, "access_token": "revoked", "refresh_token": "revoked"})
