@@ -1,6 +1,10 @@
 """A marketplace sandbox served over HTTP, and a channel of ours bound to it: the pieces
 the engine and contract tests share."""
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
 import pytest
 
 from catalogue.models import ProductPage
@@ -42,6 +46,18 @@ def market(request, tmp_path):
     sandbox = descriptor(request.param).sandbox(state_file=tmp_path / f"{request.param}.json")
     with running(sandbox) as url:
         yield Market(request.param, sandbox, url)
+
+
+@contextmanager
+def every_sandbox(state_dir: Path) -> Iterator[dict[str, str]]:
+    """Every marketplace's sandbox served at once: {kind: URL}, e.g. for demo_channels."""
+    with ExitStack() as stack:
+        yield {
+            market.kind: stack.enter_context(
+                running(market.sandbox(state_file=state_dir / f"{market.kind}.json"))
+            )
+            for market in descriptors()
+        }
 
 
 def make_channel(market: Market, **fields) -> Channel:
