@@ -1,19 +1,20 @@
-"""Every marketplace the site connects to (one `Marketplace` per package under
-`connectors/`), and the adapter for a channel, built from its kind, base URL and
-decrypted secrets."""
+"""Every marketplace the site connects to, and the adapter for a channel, built from its
+kind, base URL and decrypted secrets. Each `Channel.Kind` value names a package under
+`connectors/` whose `__init__.py` declares its `MARKETPLACE`."""
 
-from connectors import lazada, shopee
+from importlib import import_module
+
 from connectors.base import Adapter
 from connectors.marketplace import Marketplace
 from connectors.models import Channel
 
 MARKETPLACES: dict[str, Marketplace] = {
-    market.kind: market for market in (shopee.MARKETPLACE, lazada.MARKETPLACE)
+    kind: import_module(f"connectors.{kind}").MARKETPLACE for kind in Channel.Kind.values
 }
 
 
 def descriptors() -> list[Marketplace]:
-    """Every marketplace."""
+    """Every marketplace, in the order of `Channel.Kind`."""
     return list(MARKETPLACES.values())
 
 
