@@ -1,13 +1,13 @@
-"""Sync engine speed against the two sandboxes on the synthetic catalogue.
+"""Sync engine speed against every marketplace's sandbox on the synthetic catalogue.
 
     .venv/bin/python bench/sync.py [--products 20000]
 
 Uses its own database (var/bench-sync.sqlite3) and sandbox state files
-(var/bench-{shopee,lazada}.json), created on the first run (generating the catalogue and
-listing it on both sandboxes takes several minutes) and reused afterwards. Prints:
+(var/bench-<kind>.json), created on the first run (generating the catalogue and
+listing it on every sandbox takes several minutes) and reused afterwards. Prints:
 the time of a pass with nothing changed (and its write calls), the calls made after
-changing the stock of 1,000 SKUs, and how long an order taken on Shopee takes to show
-on Lazada's stock (one Shopee pass + one Lazada pass, back to back).
+changing the stock of 1,000 SKUs, and how long an order taken on the first marketplace
+(Shopee) takes to show on the second's stock (Lazada; one pass on each, back to back).
 """
 
 import argparse
@@ -15,7 +15,7 @@ import os
 import random
 import sys
 import time
-from math import ceil
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,11 +34,10 @@ from catalogue import stock  # noqa: E402
 from catalogue.models import OcopCategory, ProductPage, StockItem  # noqa: E402
 from catalogue.synthetic import generate_catalogue  # noqa: E402
 from connectors.engine import run_pass  # noqa: E402
-from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox  # noqa: E402
+from connectors.marketplace import Marketplace  # noqa: E402
 from connectors.models import CategoryMapping, Channel, Listing  # noqa: E402
-from connectors.registry import adapter_for  # noqa: E402
-from connectors.sandbox.server import running  # noqa: E402
-from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox  # noqa: E402
+from connectors.registry import adapter_for, descriptors  # noqa: E402
+from connectors.sandbox.server import Sandbox, running  # noqa: E402
 
 VAR = ROOT / "var"
 
@@ -52,27 +51,27 @@ def prepare_catalogue(products: int) -> None:
         print(f"generated {products - have} products in {time.perf_counter() - started:.0f} s")
 
 
-def channel(kind: str, url: str, sandbox) -> Channel:
+def channel(market: Marketplace, url: str, sandbox) -> Channel:
+    kind, base_url = market.kind, market.sandbox_api(url)
     found = Channel.objects.filter(slug=f"bench-{kind}").first()
     if found:
-        found.base_url = url + ("/rest" if kind == "lazada" else "")
+        found.base_url = base_url
         found.save()
+        mappings = CategoryMapping.objects.filter(channel=found)
+        mappings.update(attributes=dict(market.demo.mapping_attributes))
         return found
-    tokens = sandbox.issue_tokens()
-    keys = (
-        {"partner_id": str(PARTNER_ID), "partner_key": PARTNER_KEY, "shop_id": str(SHOP_ID)}
-        if kind == "shopee"
-        else {"app_key": DEFAULT_APP_KEY, "app_secret": DEFAULT_APP_SECRET}
+    made = Channel(
+        kind=kind, name=kind, slug=f"bench-{kind}", base_url=base_url, calls_per_second=1000
     )
-    made = Channel(kind=kind, name=kind, slug=f"bench-{kind}", base_url=url, calls_per_second=1000)
-    if kind == "lazada":
-        made.base_url += "/rest"
-    made.set_secrets(
-        {**keys, "access_token": tokens["access_token"], "refresh_token": tokens["refresh_token"]}
-    )
+    made.set_secrets(market.sandbox_secrets(sandbox.issue_tokens()))
     made.save()
     CategoryMapping.objects.bulk_create(
-        CategoryMapping(channel=made, ocop_category=c, category_id="100001")
+        CategoryMapping(
+            channel=made,
+            ocop_category=c,
+            category_id="100001",
+            attributes=dict(market.demo.mapping_attributes),
+        )
         for c in OcopCategory.objects.filter(is_leaf=True)
     )
     return made
@@ -98,20 +97,23 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=20_000)
     args = parser.parse_args()
     prepare_catalogue(args.products)
-    shopee_box = ShopeeSandbox(state_file=VAR / "bench-shopee.json")
-    lazada_box = LazadaSandbox(state_file=VAR / "bench-lazada.json")
-    with running(shopee_box) as shopee_url, running(lazada_box) as lazada_url:
-        shopee, lazada = (
-            channel("shopee", shopee_url, shopee_box),
-            channel("lazada", lazada_url, lazada_box),
-        )
-        for target in (shopee, lazada):  # list what is not listed yet (all, on a first run)
+    boxes: list[Sandbox] = [
+        market.sandbox(state_file=VAR / f"bench-{market.kind}.json") for market in descriptors()
+    ]
+    with ExitStack() as stack:
+        urls = [stack.enter_context(running(box)) for box in boxes]
+        targets = [
+            channel(market, url, box)
+            for market, url, box in zip(descriptors(), urls, boxes, strict=True)
+        ]
+        for target in targets:  # list what is not listed yet (all, on a first run)
             seconds, counts = timed_pass(target)
             print(f"{target.kind}: catch-up pass {seconds:.0f} s {counts}")
-        skus = Listing.objects.filter(channel=shopee, state="live").count()
+        first, second = targets[:2]
+        skus = Listing.objects.filter(channel=first, state="live").count()
         print(f"catalogue: {ProductPage.objects.count()} products, {skus} live SKUs per channel")
 
-        for target, box in ((shopee, shopee_box), (lazada, lazada_box)):
+        for target, box in zip(targets, boxes, strict=True):
             before = writes(box)
             seconds, counts = timed_pass(target)
             print(
@@ -120,9 +122,7 @@ def main() -> None:
             )
 
         changed = random.Random(1).sample(
-            list(
-                Listing.objects.filter(channel=shopee, state="live").values_list("sku", flat=True)
-            ),
+            list(Listing.objects.filter(channel=first, state="live").values_list("sku", flat=True)),
             1000,
         )
         before_levels = stock.levels(changed)
@@ -131,32 +131,29 @@ def main() -> None:
         after_levels = stock.levels(changed)
         moved = [s for s in changed if after_levels[s].available != before_levels[s].available]
         items = len({sku.rsplit("-", 1)[0] for sku in moved})
-        for target, box, minimum in (
-            (shopee, shopee_box, items),
-            (lazada, lazada_box, ceil(len(moved) / 50)),
-        ):
+        for target, box in zip(targets, boxes, strict=True):
             before = writes(box)
             seconds, counts = timed_pass(target)
             print(
-                f"{target.kind}: 1,000 SKUs' stock changed → {seconds:.2f} s, calls "
-                f"{delta(writes(box), before)} (documented minimum {minimum})"
+                f"{target.kind}: 1,000 SKUs' stock changed ({len(moved)} SKUs of {items} "
+                f"items moved) → {seconds:.2f} s, calls {delta(writes(box), before)}"
             )
 
         sku = changed[0]
         started = time.perf_counter()
-        shopee_box.create_order([{"seller_sku": sku, "quantity": 1}])
-        timed_pass(shopee)
-        timed_pass(lazada)
+        boxes[0].create_order([{"seller_sku": sku, "quantity": 1}])
+        timed_pass(first)
+        timed_pass(second)
         seconds = time.perf_counter() - started
         shown = next(
             s["stock"]
-            for item in lazada_box.state.data["items"].values()
+            for item in boxes[1].state.data["items"].values()
             for s in item["skus"]
             if s["seller_sku"] == sku
         )
         print(
-            f"order on Shopee → Lazada stock {shown} (ours {stock.get(sku).available}) "
-            f"in {seconds:.2f} s (two passes back to back)"
+            f"order on {first.kind} → {second.kind} stock {shown} (ours "
+            f"{stock.get(sku).available}) in {seconds:.2f} s (two passes back to back)"
         )
 
 

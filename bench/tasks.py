@@ -51,7 +51,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=50, help="tasks per latency run")
     parser.add_argument("--passes", type=int, default=50, help="no-change passes per channel")
-    parser.add_argument("--channels", type=int, default=4, help="channels (Shopee, Lazada, …)")
+    parser.add_argument("--channels", type=int, default=4, help="channels (marketplaces in turn)")
     parser.add_argument("--database-url", help="default: a fresh var/bench-tasks.sqlite3")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     return parser.parse_args()
@@ -114,7 +114,7 @@ from catalogue.demo import load_demo  # noqa: E402
 from catalogue.models import ProductPage  # noqa: E402
 from connectors.engine import run_pass  # noqa: E402
 from connectors.models import CategoryMapping, Channel, Listing  # noqa: E402
-from connectors.registry import adapter_for  # noqa: E402
+from connectors.registry import adapter_for, descriptor, descriptors  # noqa: E402
 from ocop_site.settings.env import tasks_config  # noqa: E402
 
 # RQ runs a django-tasks task only with this job class ("'Task' object is not callable"
@@ -306,14 +306,15 @@ def start_sandboxes(processes: Processes, kinds: list[str], state_dir: Path) -> 
 
 
 def make_channels(kinds: list[str], urls: list[str]) -> list[Channel]:
-    """demo_channels on the first Shopee and Lazada sandboxes; copies of those channels
+    """demo_channels on the first sandbox of each marketplace; copies of those channels
     (keys, mappings, new tokens) on the others."""
-    call_command("demo_channels", shopee=urls[0], lazada=urls[1], stdout=io.StringIO())
-    first = {
-        c.kind: c for c in Channel.objects.filter(slug__in=["shopee-sandbox", "lazada-sandbox"])
-    }
-    channels = [first["shopee"], first["lazada"]]
-    for n, (kind, url) in enumerate(zip(kinds[2:], urls[2:], strict=True), start=2):
+    markets = descriptors()
+    done = len(markets)  # kinds starts with each marketplace once
+    sandboxes = dict(zip(kinds[:done], urls[:done], strict=True))
+    call_command("demo_channels", **sandboxes, stdout=io.StringIO())
+    first = {c.kind: c for c in Channel.objects.filter(slug__in=[m.demo.slug for m in markets])}
+    channels = [first[m.kind] for m in markets]
+    for n, (kind, url) in enumerate(zip(kinds[done:], urls[done:], strict=True), start=done):
         template = first[kind]
         tokens = requests.post(f"{url}/_sandbox/tokens", json={}, timeout=5)
         tokens.raise_for_status()
@@ -321,16 +322,10 @@ def make_channels(kinds: list[str], urls: list[str]) -> list[Channel]:
             kind=kind,
             name=f"{template.name} {n}",
             slug=f"{kind}-sandbox-{n}",
-            base_url=url + ("/rest" if kind == "lazada" else ""),
+            base_url=descriptor(kind).sandbox_api(url),
             calls_per_second=template.calls_per_second,
         )
-        copy.set_secrets(
-            {
-                **template.get_secrets(),
-                "access_token": tokens.json()["access_token"],
-                "refresh_token": tokens.json()["refresh_token"],
-            }
-        )
+        copy.set_secrets(descriptor(kind).sandbox_secrets(tokens.json()))
         copy.save()
         CategoryMapping.objects.bulk_create(
             CategoryMapping(
@@ -433,8 +428,9 @@ def main() -> None:
             latency("rq, rqworker SimpleWorker", "rqsimple", ARGS.tasks, 0.05, [simple])
             processes.stop(simple)
 
-        count = max(2, ARGS.channels)
-        kinds = [("shopee", "lazada")[n % 2] for n in range(count)]
+        every = [market.kind for market in descriptors()]
+        count = max(len(every), ARGS.channels)
+        kinds = [every[n % len(every)] for n in range(count)]
         print(f"\nSync passes: {count} channels, one sandbox process each")
         urls = start_sandboxes(processes, kinds, state_dir)
         channels = make_channels(kinds, urls)

@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from connectors import crypto
+from connectors.marketplace import TOKEN_KEYS
 from connectors.models import Channel
-from connectors.registry import SECRET_KEYS
+from connectors.registry import descriptor, descriptors
 
-# Tokens come from the marketplace's authorisation; every other secret signs the calls.
-TOKEN_KEYS = frozenset({"access_token", "refresh_token"})
 PREFIX = "secret_"
 
 
@@ -21,11 +20,11 @@ def _keys_for_form(channel: Channel) -> dict[str, str]:
     """{key: label}: the channel's own keys, or on a new channel every kind's keys labelled
     with the kinds that use them (the kind chosen on submit decides which are kept)."""
     if channel.pk:
-        return {key: key for key in SECRET_KEYS[channel.kind]}
+        return {key: key for key in descriptor(channel.kind).secret_keys}
     kinds: dict[str, list[str]] = {}
-    for kind, keys in SECRET_KEYS.items():
-        for key in keys:
-            kinds.setdefault(key, []).append(Channel.Kind(kind).label)
+    for market in descriptors():
+        for key in market.secret_keys:
+            kinds.setdefault(key, []).append(market.label)
     return {key: f"{key} ({', '.join(labels)})" for key, labels in kinds.items()}
 
 
@@ -77,11 +76,12 @@ class ChannelForm(WagtailAdminModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind not in SECRET_KEYS:
+        try:
+            market = descriptor(cleaned.get("kind", ""))
+        except ValueError:
             return cleaned
         self.secrets = {}
-        for key in SECRET_KEYS[kind]:
+        for key in market.secret_keys:
             if value := cleaned.get(PREFIX + key) or self.stored.get(key):
                 self.secrets[key] = value
             elif key not in TOKEN_KEYS:

@@ -36,6 +36,7 @@ from connectors.desired import Desired, desired_products
 from connectors.lease import LeaseKeeper, LeaseLost, acquire, release
 from connectors.models import Channel, ImageUpload, Listing, SyncRun
 from connectors.orders import pull_orders
+from connectors.registry import descriptor
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class Pass:
             return known.external_id
         image = get_image_model().objects.get(pk=image_id)
         with image.open_file() as handle:
-            data = image_rules.prepare(handle.read(), image_rules.RULES[self.channel.kind])
+            data = image_rules.prepare(handle.read(), descriptor(self.channel.kind).image_rules)
         external_id = self.caller("upload_image", data, f"{image_id}.jpg")
         ImageUpload.objects.create(
             channel=self.channel, image_id=image_id, file_hash=file_hash, external_id=external_id

@@ -1,5 +1,6 @@
 """Product photos prepared to a marketplace's rules from the Wagtail originals: square
-(white padding, nothing cropped), at least `min_side` pixels, JPEG under `max_bytes`."""
+(white padding, nothing cropped), at least `min_side` pixels, JPEG under `max_bytes`.
+Each marketplace's rules are in its descriptor (`connectors/<kind>/__init__.py`)."""
 
 import io
 from dataclasses import dataclass
@@ -12,12 +13,6 @@ class ImageRules:
     min_side: int
     max_side: int
     max_bytes: int
-
-
-RULES = {
-    "shopee": ImageRules(min_side=500, max_side=2000, max_bytes=2 * 1024 * 1024),
-    "lazada": ImageRules(min_side=500, max_side=2000, max_bytes=3_000_000),
-}
 
 
 def prepare(data: bytes, rules: ImageRules) -> bytes:

@@ -1,31 +1,30 @@
-"""The adapter for a channel, built from its kind, base URL and decrypted secrets."""
+"""Every marketplace the site connects to, and the adapter for a channel, built from its
+kind, base URL and decrypted secrets. Each `Channel.Kind` value names a package under
+`connectors/` whose `__init__.py` declares its `MARKETPLACE`."""
+
+from importlib import import_module
 
 from connectors.base import Adapter
-from connectors.lazada.adapter import LazadaAdapter
+from connectors.marketplace import Marketplace
 from connectors.models import Channel
-from connectors.shopee.adapter import ShopeeAdapter
 
-SECRET_KEYS: dict[str, tuple[str, ...]] = {
-    Channel.Kind.SHOPEE: ("partner_id", "partner_key", "shop_id", "access_token", "refresh_token"),
-    Channel.Kind.LAZADA: ("app_key", "app_secret", "access_token", "refresh_token"),
+MARKETPLACES: dict[str, Marketplace] = {
+    kind: import_module(f"connectors.{kind}").MARKETPLACE for kind in Channel.Kind.values
 }
 
 
+def descriptors() -> list[Marketplace]:
+    """Every marketplace, in the order of `Channel.Kind`."""
+    return list(MARKETPLACES.values())
+
+
+def descriptor(kind: str) -> Marketplace:
+    """The marketplace of a channel kind (ValueError for an unknown one)."""
+    try:
+        return MARKETPLACES[kind]
+    except KeyError:
+        raise ValueError(f"Unknown channel kind {kind}") from None
+
+
 def adapter_for(channel: Channel) -> Adapter:
-    secrets = channel.get_secrets()
-    if channel.kind == Channel.Kind.SHOPEE:
-        return ShopeeAdapter(
-            channel.base_url,
-            partner_id=int(secrets["partner_id"]),
-            partner_key=secrets["partner_key"],
-            shop_id=int(secrets["shop_id"]),
-            access_token=secrets.get("access_token", ""),
-        )
-    if channel.kind == Channel.Kind.LAZADA:
-        return LazadaAdapter(
-            channel.base_url,
-            app_key=secrets["app_key"],
-            app_secret=secrets["app_secret"],
-            access_token=secrets.get("access_token", ""),
-        )
-    raise ValueError(f"Unknown channel kind {channel.kind}")
+    return descriptor(channel.kind).adapter(channel.base_url, channel.get_secrets())

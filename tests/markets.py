@@ -1,15 +1,17 @@
 """A marketplace sandbox served over HTTP, and a channel of ours bound to it: the pieces
 the engine and contract tests share."""
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
 import pytest
 
 from catalogue.models import ProductPage
 from connectors.engine import run_pass
-from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 from connectors.models import CategoryMapping, Channel
-from connectors.registry import adapter_for
-from connectors.sandbox.server import Sandbox, running
-from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
+from connectors.registry import adapter_for, descriptor, descriptors
+from connectors.sandbox.server import running
 
 
 def no_sleep(seconds: float) -> None:
@@ -20,6 +22,7 @@ def no_sleep(seconds: float) -> None:
 class Market:
     def __init__(self, kind: str, sandbox, url: str):
         self.kind, self.sandbox, self.url = kind, sandbox, url
+        self.marketplace = descriptor(kind)
 
     def items(self) -> list[dict]:
         with self.sandbox.state.lock:
@@ -37,38 +40,35 @@ class Market:
         return sum(n for path, n in self.sandbox.calls.items() if "get" not in path)
 
 
-@pytest.fixture(params=["shopee", "lazada"])
+@pytest.fixture(params=[marketplace.kind for marketplace in descriptors()])
 def market(request, tmp_path):
-    sandbox: Sandbox
-    if request.param == "shopee":
-        sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
-    else:
-        sandbox = LazadaSandbox(state_file=tmp_path / "lazada.json")
+    """Each marketplace's sandbox in turn, served on a free port."""
+    sandbox = descriptor(request.param).sandbox(state_file=tmp_path / f"{request.param}.json")
     with running(sandbox) as url:
         yield Market(request.param, sandbox, url)
 
 
+@contextmanager
+def every_sandbox(state_dir: Path) -> Iterator[dict[str, str]]:
+    """Every marketplace's sandbox served at once: {kind: URL}, e.g. for demo_channels."""
+    with ExitStack() as stack:
+        yield {
+            market.kind: stack.enter_context(
+                running(market.sandbox(state_file=state_dir / f"{market.kind}.json"))
+            )
+            for market in descriptors()
+        }
+
+
 def make_channel(market: Market, **fields) -> Channel:
-    tokens = market.sandbox.issue_tokens()
-    if market.kind == "shopee":
-        channel = Channel(kind="shopee", base_url=market.url, name="Shopee", slug="shopee")
-        secrets = {
-            "partner_id": str(PARTNER_ID),
-            "partner_key": PARTNER_KEY,
-            "shop_id": str(SHOP_ID),
-        }
-    else:
-        channel = Channel(
-            kind="lazada", base_url=market.url + "/rest", name="Lazada", slug="lazada"
-        )
-        secrets = {"app_key": DEFAULT_APP_KEY, "app_secret": DEFAULT_APP_SECRET}
-    channel.set_secrets(
-        {
-            **secrets,
-            "access_token": tokens["access_token"],
-            "refresh_token": tokens["refresh_token"],
-        }
+    marketplace = market.marketplace
+    channel = Channel(
+        kind=market.kind,
+        base_url=marketplace.sandbox_api(market.url),
+        name=marketplace.label,
+        slug=market.kind,
     )
+    channel.set_secrets(marketplace.sandbox_secrets(market.sandbox.issue_tokens()))
     for key, value in fields.items():
         setattr(channel, key, value)
     channel.save()
@@ -78,12 +78,7 @@ def make_channel(market: Market, **fields) -> Channel:
             channel=channel,
             ocop_category_id=category_id,
             category_id="100001",
-            # Shopee's brand_id 0 is "No brand"; Lazada's brand_id comes from GetBrandByPages
-            # (30768 is the one create-a-product.md's example uses).
-            attributes={
-                "brand": "No brand",
-                "brand_id": "0" if market.kind == "shopee" else "30768",
-            },
+            attributes=dict(marketplace.demo.mapping_attributes),
         )
     return channel
 

@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from catalogue.models import ProductPage
 from connectors import crypto
 from connectors.models import CategoryMapping, Channel, Listing
+from connectors.registry import descriptors
 from connectors.sandbox.server import running
-from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,18 +83,12 @@ def test_secrets_encrypted_under_another_key_are_refused_clearly(settings):
 
 
 def test_dry_run_prints_the_plan_and_calls_nothing(demo_catalogue, db, tmp_path):
-    sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
+    market = descriptors()[0]
+    sandbox = market.sandbox(state_file=tmp_path / "sandbox.json")
     with running(sandbox) as url:
-        tokens = sandbox.issue_tokens()
-        channel = Channel.objects.create(kind="shopee", name="Shopee", slug="s", base_url=url)
-        channel.set_secrets(
-            {
-                "partner_id": str(PARTNER_ID),
-                "partner_key": PARTNER_KEY,
-                "shop_id": str(SHOP_ID),
-                "access_token": tokens["access_token"],
-            }
-        )
+        channel = Channel(kind=market.kind, name=market.label, slug="s")
+        channel.base_url = market.sandbox_api(url)
+        channel.set_secrets(market.sandbox_secrets(sandbox.issue_tokens()))
         channel.save()
         output = run("sync_channels", "--channel", "s", "--dry-run")
         assert "s: plan…" in output and "unmapped" in output  # nothing is mapped yet

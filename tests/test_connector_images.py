@@ -5,7 +5,12 @@ import io
 import pytest
 from PIL import Image
 
-from connectors.images import RULES, ImageRules, prepare
+from connectors.images import ImageRules, prepare
+from connectors.registry import descriptors
+
+RULES = pytest.mark.parametrize(
+    "rules", [m.image_rules for m in descriptors()], ids=[m.kind for m in descriptors()]
+)
 
 
 def png(width: int, height: int) -> bytes:
@@ -14,9 +19,9 @@ def png(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+@RULES
 @pytest.mark.parametrize("size", [(300, 200), (1200, 3000), (4000, 4000)])
-def test_any_photo_becomes_a_square_jpeg_within_the_rules(size):
-    rules = RULES["shopee"]
+def test_any_photo_becomes_a_square_jpeg_within_the_rules(size, rules):
     data = prepare(png(*size), rules)
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "JPEG"
@@ -25,8 +30,9 @@ def test_any_photo_becomes_a_square_jpeg_within_the_rules(size):
     assert len(data) <= rules.max_bytes
 
 
-def test_nothing_is_cropped_the_short_side_is_padded_white():
-    data = prepare(png(1000, 500), RULES["lazada"])
+@RULES
+def test_nothing_is_cropped_the_short_side_is_padded_white(rules):
+    data = prepare(png(1000, 500), rules)
     with Image.open(io.BytesIO(data)) as image:
         top, middle = image.getpixel((500, 10)), image.getpixel((500, 500))
         assert isinstance(top, tuple) and isinstance(middle, tuple)  # RGB: one value a band

@@ -24,6 +24,7 @@ from connectors.shopee import conformance, spec
 from connectors.shopee.adapter import ShopeeAdapter
 from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 from connectors.shopee.signing import sign
+from tests.markets import Market, make_channel, sync
 
 
 class SignBase(TypedDict):
@@ -630,3 +631,18 @@ def test_the_sandbox_refuses_what_the_specification_refuses_in_its_words(
         "error_param",
         "Wrong parameters, detail: missing required field item_list[0].unlist.",
     )
+
+
+def test_a_shopee_refusal_that_is_not_about_the_token_spends_no_refresh_token(db, tmp_path):
+    """Shopee's "error_auth" also says "No permission to current api." (common_error_list
+    of its specifications): refreshing for it would burn the single-use refresh token."""
+    sandbox = ShopeeSandbox(state_file=tmp_path / "shopee.json")
+    with running(sandbox) as url:
+        channel = make_channel(Market("shopee", sandbox, url))
+        before = channel.get_secrets()["refresh_token"]
+        sandbox.answers = [("error_auth", "No permission to current api.")]
+        run = sync(channel)
+        channel.refresh_from_db()
+        assert channel.get_secrets()["refresh_token"] == before and not channel.needs_reauth
+        assert sandbox.calls["/api/v2/auth/access_token/get"] == 0
+        assert any("No permission to current api." in error for error in run.errors)

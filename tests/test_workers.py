@@ -31,12 +31,10 @@ from background.models import PendingTask, Slot
 from background.schedule import Scheduler
 from connectors import lease
 from connectors.desired import channel_stock
-from connectors.lazada.sandbox import LazadaSandbox
 from connectors.models import Channel, Listing, SyncRun
-from connectors.sandbox.server import running
-from connectors.shopee.sandbox import ShopeeSandbox
 from ocop_site.settings.env import tasks_config
 from orders.models import Order
+from tests.markets import every_sandbox
 from tests.ports import free_port
 
 pytestmark = [
@@ -163,11 +161,8 @@ def all_finished() -> bool:
 @pytest.fixture
 def marketplaces(committed_demo, tmp_path):
     """The demo catalogue (committed) and a channel on each sandbox."""
-    with (
-        running(ShopeeSandbox(state_file=tmp_path / "shopee.json")) as shopee,
-        running(LazadaSandbox(state_file=tmp_path / "lazada.json")) as lazada,
-    ):
-        call_command("demo_channels", shopee=shopee, lazada=lazada, stdout=io.StringIO())
+    with every_sandbox(tmp_path) as urls:
+        call_command("demo_channels", **urls, stdout=io.StringIO())
         Channel.objects.update(calls_per_second=1000)
         yield {channel.kind: channel for channel in Channel.objects.all()}
 

@@ -144,6 +144,10 @@ class Sandbox:
     def rate_limited(self) -> Response:
         raise NotImplementedError
 
+    def issue_tokens(self) -> dict[str, Any]:
+        """A new access/refresh pair, as a seller's authorisation would give."""
+        raise NotImplementedError
+
     def create_order(self, lines: list[dict]) -> str:
         raise NotImplementedError
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from catalogue.models import ProducerPage
 from catalogue.text import slugify_vi
 from connectors.models import Channel
-from connectors.registry import SECRET_KEYS
+from connectors.registry import descriptor, descriptors
 
 
 class Command(BaseCommand):
@@ -20,8 +20,9 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="KEY=VALUE",
-            help="partner_id, partner_key, shop_id (Shopee) or app_key, app_secret (Lazada), "
-            "access_token, refresh_token",
+            help="; ".join(
+                f"{', '.join(market.secret_keys)} ({market.label})" for market in descriptors()
+            ),
         )
         parser.add_argument("--producer", action="append", default=[], metavar="SLUG")
         parser.add_argument("--markup", type=int, help="price markup in percent")
@@ -47,12 +48,12 @@ class Command(BaseCommand):
         channel = Channel.objects.filter(slug=slug).first() or Channel(slug=slug)
         channel.kind, channel.name, channel.base_url = kind, name, base_url
         secrets = channel.get_secrets() if channel.pk else {}
+        keys = descriptor(kind).secret_keys
         for pair in credential:
             key, sep, value = pair.partition("=")
-            if not sep or key not in SECRET_KEYS[kind]:
+            if not sep or key not in keys:
                 raise CommandError(
-                    f"--credential {key!r}: expected KEY=VALUE with KEY one of "
-                    f"{', '.join(SECRET_KEYS[kind])}"
+                    f"--credential {key!r}: expected KEY=VALUE with KEY one of {', '.join(keys)}"
                 )
             secrets[key] = value
         channel.set_secrets(secrets)

@@ -2,9 +2,9 @@ import requests
 from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.models import OcopCategory
-from connectors.lazada.sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET
+from connectors.marketplace import Marketplace
 from connectors.models import CategoryMapping, Channel
-from connectors.shopee.sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID
+from connectors.registry import descriptors
 
 DEMO_CATEGORY = "100001"  # the sandboxes accept any category id
 
@@ -16,55 +16,44 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--shopee", default="http://127.0.0.1:8801", metavar="URL")
-        parser.add_argument("--lazada", default="http://127.0.0.1:8802", metavar="URL")
+        for market in descriptors():
+            parser.add_argument(
+                f"--{market.kind}",
+                default=f"http://127.0.0.1:{market.demo.port}",
+                metavar="URL",
+                help=f"the {market.label} sandbox",
+            )
 
-    def handle(self, *args, shopee, lazada, **options):
-        self._channel(
-            "shopee",
-            "Shopee (sandbox)",
-            shopee,
-            shopee,
-            {"partner_id": str(PARTNER_ID), "partner_key": PARTNER_KEY, "shop_id": str(SHOP_ID)},
-            {"brand": "No brand", "brand_id": "0"},  # Shopee's "No brand"
-        )
-        self._channel(
-            "lazada",
-            "Lazada (sandbox)",
-            lazada,
-            lazada + "/rest",
-            {"app_key": DEFAULT_APP_KEY, "app_secret": DEFAULT_APP_SECRET},
-            {"brand_id": "30768"},  # the brand of create-a-product.md's example
-        )
+    def handle(self, *args, **options):
+        for market in descriptors():
+            self._channel(market, options[market.kind])
 
-    def _channel(
-        self, kind: str, name: str, sandbox: str, api: str, keys: dict, attributes: dict
-    ) -> None:
+    def _channel(self, market: Marketplace, sandbox: str) -> None:
         try:
             response = requests.post(f"{sandbox}/_sandbox/tokens", json={}, timeout=5)
             response.raise_for_status()
         except requests.RequestException as error:
-            raise CommandError(f"{kind} sandbox not reachable at {sandbox}: {error}") from None
-        tokens = response.json()
+            raise CommandError(
+                f"{market.kind} sandbox not reachable at {sandbox}: {error}"
+            ) from None
+        api = market.sandbox_api(sandbox)
         channel, created = Channel.objects.get_or_create(
-            slug=f"{kind}-sandbox", defaults={"kind": kind, "name": name, "base_url": api}
+            slug=market.demo.slug,
+            defaults={"kind": market.kind, "name": market.demo.name, "base_url": api},
         )
         if created:  # a new site database: forget what an earlier demo listed there
             requests.post(f"{sandbox}/_sandbox/reset", timeout=5).raise_for_status()
         channel.base_url = api
-        channel.set_secrets(
-            {
-                **keys,
-                "access_token": tokens["access_token"],
-                "refresh_token": tokens["refresh_token"],
-            }
-        )
+        channel.set_secrets(market.sandbox_secrets(response.json()))
         channel.needs_reauth = False
         channel.save()
         for category in OcopCategory.objects.filter(is_leaf=True):
             CategoryMapping.objects.update_or_create(
                 channel=channel,
                 ocop_category=category,
-                defaults={"category_id": DEMO_CATEGORY, "attributes": attributes},
+                defaults={
+                    "category_id": DEMO_CATEGORY,
+                    "attributes": dict(market.demo.mapping_attributes),
+                },
             )
         self.stdout.write(f"Channel {channel.slug} → {api}")

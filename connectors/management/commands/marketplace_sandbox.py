@@ -4,11 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from connectors.lazada.sandbox import LazadaSandbox
+from connectors.registry import descriptor, descriptors
 from connectors.sandbox.server import serve
-from connectors.shopee.sandbox import ShopeeSandbox
-
-SANDBOXES = {"shopee": (ShopeeSandbox, ""), "lazada": (LazadaSandbox, "/rest")}
 
 
 def _stop(signum, frame) -> None:
@@ -23,17 +20,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(SANDBOXES))
+        parser.add_argument("kind", choices=sorted(market.kind for market in descriptors()))
         parser.add_argument("--port", type=int, required=True)
         parser.add_argument("--state", type=Path, help="default var/<kind>-sandbox.json")
 
     def handle(self, *args, kind, port, state, **options):
-        sandbox_class, api_path = SANDBOXES[kind]
-        sandbox = sandbox_class(state_file=state or Path(settings.VAR_DIR) / f"{kind}-sandbox.json")
+        market = descriptor(kind)
+        state = state or Path(settings.VAR_DIR) / f"{kind}-sandbox.json"
+        sandbox = market.sandbox(state_file=state)
         server = serve(sandbox, port)
+        page = f"http://127.0.0.1:{port}"
         self.stdout.write(
-            f"{kind} sandbox: API http://127.0.0.1:{port}{api_path}, "
-            f"page http://127.0.0.1:{port}/ (Ctrl+C stops)"
+            f"{kind} sandbox: API {market.sandbox_api(page)}, page {page}/ (Ctrl+C stops)"
         )
         signal.signal(signal.SIGTERM, _stop)
         try:
