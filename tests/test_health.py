@@ -75,8 +75,10 @@ def test_a_stale_worker_heartbeat_is_down_unless_tasks_run_inline(client, backen
     assert response.status_code == status
     body = response.json()
     assert body["task_backend"] == backend and body["worker_heartbeat_age"] >= 200
-    if status == 503:
-        assert body["problems"] == ["worker heartbeat 200 s old (limit 180 s)"]
+    if status == 503:  # the age read at the request: 200 s, or a second more on a busy machine
+        [problem] = body["problems"]
+        age = body["worker_heartbeat_age"]
+        assert problem == f"worker heartbeat {age:.0f} s old (limit 180 s)" and age < 205
 
 
 def test_redis_not_answering_is_down_quickly(client):
