@@ -13,6 +13,7 @@ from catalogue import stock
 from catalogue.models import ProductPage
 from connectors.engine import run_pass
 from connectors.lazada import conformance as lazada_conformance
+from connectors.lazada.sandbox import split_path
 from connectors.registry import adapter_for
 from connectors.sandbox.server import Request
 from connectors.shopee import conformance as shopee_conformance
@@ -32,9 +33,7 @@ def shopee_problems(request: Request) -> list[str]:
 
 
 def lazada_problems(request: Request) -> list[str]:
-    """The sandbox serves the API host under /rest and the auth host under /auth/rest."""
-    host = "auth" if request.path.startswith("/auth/rest/") else "api"
-    api = request.path.removeprefix("/auth").removeprefix("/rest")
+    host, api = split_path(request.path)  # the sandbox stands for both hosts
     params, files = lazada_conformance.signed_parameters(
         request.query, request.headers.get("content-type", ""), request.body
     )
@@ -44,13 +43,9 @@ def lazada_problems(request: Request) -> list[str]:
 CHECKS = {"shopee": shopee_problems, "lazada": lazada_problems}
 
 
-@pytest.fixture
-def demo(demo_catalogue, db):
-    return None
-
-
+@pytest.mark.usefixtures("demo_catalogue", "db")
 def test_a_channels_working_life_sends_only_requests_the_specification_allows(
-    market: Market, demo
+    market: Market,
 ) -> None:
     market.sandbox.journal = []
     channel = make_channel(

@@ -210,15 +210,21 @@ def _check_value(api: str, at: _At, param: spec.Param, value: Any, in_query: boo
     if kind.endswith("[]"):
         if not isinstance(value, list):
             return [f"{at.label} must be {kind}"]
-        found = _rules(api, at, value)
+        found = _rules(api, at, value, param.limits)  # an array's limits count its entries
         for n, entry in enumerate(value):
-            found += _check_single(api, at.entry(n), kind[:-2], param, entry, in_query)
+            found += _check_single(api, at.entry(n), kind[:-2], param, entry, in_query, None)
         return found
-    return _check_single(api, at, kind, param, value, in_query)
+    return _check_single(api, at, kind, param, value, in_query, param.limits)
 
 
 def _check_single(
-    api: str, at: _At, kind: str, param: spec.Param, value: Any, in_query: bool
+    api: str,
+    at: _At,
+    kind: str,
+    param: spec.Param,
+    value: Any,
+    in_query: bool,
+    limits: tuple[int, int] | None,
 ) -> list[str]:
     if kind == "object":
         if not isinstance(value, dict):
@@ -226,7 +232,7 @@ def _check_single(
         return _check_object(api, at, param.children, value, in_query)
     if not _is(kind, value):
         return [f"{at.label} must be {kind}, not {value!r}"]
-    return _rules(api, at, value)
+    return _rules(api, at, value, limits)
 
 
 def _is(kind: str, value: Any) -> bool:
@@ -262,11 +268,9 @@ def _from_query(kind: str, raw: str) -> Any:
     return raw if kind == "string" else _BAD
 
 
-def _rules(api: str, at: _At, value: Any) -> list[str]:
+def _rules(api: str, at: _At, value: Any, limits: tuple[int, int] | None) -> list[str]:
+    """The RULES of this field and its `limits` (a count for an array, else a range)."""
     rules = [RULES[(api, at.path)][0]] if (api, at.path) in RULES else []
-    limits = spec.apis_by_name()[api].limits.get(at.path)
-    if limits and at.label.endswith("]"):
-        limits = None  # an array's limits count its entries
     where = at.label
     if limits:
         low, high = limits

@@ -24,6 +24,8 @@ class Param:
     type: str  # int32, int64, float, string, boolean, timestamp, object, file; "[]" arrays
     required: bool
     children: tuple["Param", ...]
+    limits: tuple[int, int] | None  # its `limits` [low, high]: a count for arrays
+    description: str  # as plain text
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,6 @@ class Api:
     public: bool
     errors: tuple[tuple[str, str], ...]  # (error name, description): error_list + common
     request: tuple[Param, ...]
-    limits: dict[str, tuple[int, int]]  # dotted field → its `limits` [low, high]
 
 
 def _params(entries: list[dict]) -> tuple[Param, ...]:
@@ -44,19 +45,18 @@ def _params(entries: list[dict]) -> tuple[Param, ...]:
             type=e["type"],
             required=e.get("required") == "True",
             children=_params(e.get("children") or []),
+            limits=_limits(e.get("limits")),
+            description=html.unescape(re.sub(r"<[^>]+>", "", str(e.get("description") or ""))),
         )
         for e in entries
     )
 
 
-def _limits(entries: list[dict], prefix: str = "") -> dict[str, tuple[int, int]]:
-    found = {}
-    for e in entries:
-        limits = e.get("limits")
-        if isinstance(limits, list) and len(limits) == 2:
-            found[prefix + e["name"]] = (int(limits[0]), int(limits[1]))
-        found.update(_limits(e.get("children") or [], prefix + e["name"] + "."))
-    return found
+def _limits(limits: object) -> tuple[int, int] | None:
+    """`[low, high]`; the field also holds "" or stray samples, which are no limits."""
+    if isinstance(limits, list) and len(limits) == 2:
+        return int(limits[0]), int(limits[1])
+    return None
 
 
 def _path(name: str) -> str:
@@ -80,7 +80,6 @@ def apis() -> dict[str, Api]:
             public=data["api_type"] == "Public",
             errors=errors,
             request=_params(data["params"]["request_params"] or []),
-            limits=_limits(data["params"]["request_params"] or []),
         )
         found[api.path] = api
     return found
@@ -90,23 +89,15 @@ def public_paths() -> frozenset[str]:
     return frozenset(path for path, api in apis().items() if api.public)
 
 
-@cache
-def apis_by_name() -> dict[str, Api]:
-    return {api.name: api for api in apis().values()}
-
-
-@cache
 def descriptions() -> dict[tuple[str, str], str]:
-    """(API name, dotted field) → the field's description as plain text."""
+    """(API name, dotted field) → the field's description."""
     found = {}
 
-    def walk(api: str, entries: list[dict], prefix: str) -> None:
-        for e in entries:
-            text = re.sub(r"<[^>]+>", "", str(e.get("description") or ""))
-            found[(api, prefix + e["name"])] = html.unescape(text)
-            walk(api, e.get("children") or [], prefix + e["name"] + ".")
+    def walk(api: str, params: tuple[Param, ...], prefix: str) -> None:
+        for param in params:
+            found[(api, prefix + param.name)] = param.description
+            walk(api, param.children, prefix + param.name + ".")
 
-    for file in sorted(SPEC_DIR.glob("v2.*.json")):
-        data = json.loads(file.read_text())
-        walk(data["api_name"], data["params"]["request_params"] or [], "")
+    for api in apis().values():
+        walk(api.name, api.request, "")
     return found
