@@ -45,6 +45,17 @@ def _last_run(channel: _ChannelWithRuns) -> str:
     return " · ".join(filter(None, [started, run.get_status_display(), run.counts_text()]))
 
 
+def _day(field: str):
+    """A date as a day (Wagtail's DateColumn says "Just now" in English for a future
+    one, such as a token's end)."""
+
+    def accessor(channel: Channel) -> str:
+        moment = getattr(channel, field)
+        return f"{timezone.localtime(moment):%d/%m/%Y}" if moment else ""
+
+    return accessor
+
+
 class LinkColumn(Column):
     """The value as an outgoing link (empty cell when there is none)."""
 
@@ -105,8 +116,12 @@ class ChannelViewSet(ModelViewSet):
         BooleanColumn("enabled", label=_("Đang bật")),
         Column("last_run", label=_("Lượt đồng bộ gần nhất"), accessor=_last_run),
         Column("errors_24h", label=_("Lượt lỗi trong 24 giờ")),
-        DateColumn("token_expires_at", label=_("Token hết hạn")),
-        DateColumn("authorisation_expires_at", label=_("Cấp quyền lại trước")),
+        Column("token_expires_at", label=_("Token hết hạn"), accessor=_day("token_expires_at")),
+        Column(
+            "authorisation_expires_at",
+            label=_("Cấp quyền lại trước"),
+            accessor=_day("authorisation_expires_at"),
+        ),
         BooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
         ChannelButtonsColumn("buttons", label="", accessor=lambda channel: None),
     ]

@@ -2,9 +2,11 @@
 never shown), run a pass on demand and read the runs; a producer's editors see only the
 marketplace listings of their own products."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.admin.menu import admin_menu
 
 from connectors import calls
@@ -209,3 +211,15 @@ def test_sync_now_accepts_only_post(as_staff, channel):
     response = as_staff.get(reverse("background_sync_now", args=[channel.pk]))
     assert response.status_code == 405
     assert not SyncRun.objects.exists()
+
+
+def test_the_channel_list_gives_the_days_token_and_authorisation_end(as_staff, channel):
+    """A day, not Wagtail's "Just now" (English, and wrong for a future date)."""
+    ends = timezone.make_aware(datetime.datetime(2027, 3, 31, 12))
+    channel.token_expires_at = ends - datetime.timedelta(days=90)
+    channel.authorisation_expires_at = ends
+    channel.save()
+    page = as_staff.get(reverse("marketplace_channels:index")).content.decode()
+    assert "Cấp quyền lại trước" in page
+    assert "31/12/2026" in page and "31/03/2027" in page
+    assert "Just now" not in page
