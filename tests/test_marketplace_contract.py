@@ -1,5 +1,6 @@
 """Every request our adapters send, checked against the marketplace's own specification
-(connectors/<kind>/spec/), apart from the sandbox that answered it: a whole working
+(connectors/<kind>/spec/, through its sandbox's `specification_problems`), apart from how
+the sandbox answered it: a whole working
 life of a channel (token refresh, first listing of the demo catalogue, price and stock
 changes, orders opened, shipped and cancelled, reconcile, a delisting and a relisting)
 must send none that the specification refuses."""
@@ -12,35 +13,10 @@ from django.utils import timezone
 from catalogue import stock
 from catalogue.models import ProductPage
 from connectors.engine import run_pass
-from connectors.lazada import conformance as lazada_conformance
-from connectors.lazada.sandbox import split_path
 from connectors.registry import adapter_for
-from connectors.sandbox.server import Request
-from connectors.shopee import conformance as shopee_conformance
 from tests.markets import Market, make_channel, no_sleep, sync
 
 pytestmark = pytest.mark.slow
-
-
-def shopee_problems(request: Request) -> list[str]:
-    return shopee_conformance.check(
-        request.method,
-        request.path,
-        request.query,
-        request.headers.get("content-type", ""),
-        request.body,
-    )
-
-
-def lazada_problems(request: Request) -> list[str]:
-    host, api = split_path(request.path)  # the sandbox stands for both hosts
-    params, files = lazada_conformance.signed_parameters(
-        request.query, request.headers.get("content-type", ""), request.body
-    )
-    return lazada_conformance.check(host, request.method, api, params, set(files))
-
-
-CHECKS = {"shopee": shopee_problems, "lazada": lazada_problems}
 
 
 @pytest.mark.usefixtures("demo_catalogue", "db")
@@ -87,6 +63,6 @@ def test_a_channels_working_life_sends_only_requests_the_specification_allows(
     refused = [
         f"{request.method} {request.path}: {problem}"
         for request in market.sandbox.journal
-        for problem in CHECKS[market.kind](request)
+        for problem in market.sandbox.specification_problems(request)
     ]
     assert refused == []

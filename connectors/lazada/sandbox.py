@@ -148,6 +148,12 @@ class LazadaSandbox(Sandbox):
             return self._refuse(code, f"The specified parameter is not valid: {problems[0]}")
         return handler(params, files)
 
+    @staticmethod
+    def specification_problems(request: Request) -> list[str]:
+        host, api = split_path(request.path)
+        params, files = _params(request)
+        return conformance.check(host, request.method, api, params, set(files))
+
     def _check(self, api: str, params: Params) -> Response | None:
         """Lazop's gate: parameters, app key, clock, signature, then the token."""
         required = ["app_key", "timestamp", "sign_method", "sign"]

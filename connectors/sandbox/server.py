@@ -151,6 +151,12 @@ class Sandbox:
     def create_order(self, lines: list[dict]) -> str:
         raise NotImplementedError
 
+    @staticmethod
+    def specification_problems(request: Request) -> list[str]:
+        """What the marketplace's own specification refuses in this request as it reached
+        the sandbox (empty: nothing); the contract tests ask it of every journalled call."""
+        raise NotImplementedError
+
     def set_order_state(self, order_id: str, state: str) -> None:
         raise NotImplementedError
 

@@ -129,6 +129,16 @@ class ShopeeSandbox(Sandbox):
         return Response(200, {**envelope, "response": result})
 
     @staticmethod
+    def specification_problems(request: Request) -> list[str]:
+        return conformance.check(
+            request.method,
+            request.path,
+            request.query,
+            request.headers.get("content-type", ""),
+            request.body,
+        )
+
+    @staticmethod
     def _body(request: Request) -> dict:
         if "multipart/form-data" in request.headers.get("content-type", ""):
             return conformance.form_fields(request.body)
