@@ -106,7 +106,12 @@ def test_search_suggestions_as_the_shopper_types(phone):
     phone.goto(phone.base + "/san-pham/")
     phone.get_by_role("combobox", name="Tìm sản phẩm").press_sequentially("mien do", delay=40)
     suggestion = phone.locator("#suggestions a").first
-    suggestion.wait_for()
+    # The list may first show what a shorter prefix ("mien") found, on a busy machine:
+    # wait for the answer to the whole query (a timeout here is the failure).
+    phone.wait_for_function(
+        "() => (document.querySelector('#suggestions a')?.innerText || '')"
+        ".startsWith('Miến dong Tài Hoan')"
+    )
     assert suggestion.inner_text().startswith("Miến dong Tài Hoan")
     shot(phone, "5-suggestions")
     phone.get_by_role("combobox", name="Tìm sản phẩm").press("ArrowDown")
