@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from background import health, jobs, schedule
+from background import health, jobs, tasks
 from background.models import PendingTask, Slot
 from background.schedule import period_start
 from connectors.admin_permissions import may_manage_channels
@@ -174,7 +174,7 @@ def run_now_view(request: HttpRequest, pk: int) -> HttpResponse:
     it never runs beside a pass of the same channel that is queued or running."""
     _check(request)
     channel = get_object_or_404(Channel, pk=pk)
-    if channel.enabled and schedule.run_now(channel):
+    if channel.enabled and tasks.run_now(channel):
         messages.success(
             request,
             gettext("Đã yêu cầu đồng bộ kênh “%(name)s”: kết quả ở mục “Lượt đồng bộ”.")

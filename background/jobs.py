@@ -15,7 +15,7 @@ from background.models import Slot
 from catalogue import certificate_expiry
 from connectors.engine import run_pass
 from connectors.lease import ChannelBusy
-from connectors.models import Channel
+from connectors.models import Channel, PushNotice
 from connectors.registry import adapter_for
 from orders import expiry
 
@@ -51,11 +51,13 @@ def certificates() -> str:
 
 
 def prune() -> str:
-    """Forget finished slots and task results older than two weeks."""
+    """Forget finished slots, task results and received pushes older than two weeks
+    (a marketplace stops re-sending a push within a day: Lazada after 12 × 30 min)."""
     cutoff = timezone.now() - KEEP_FINISHED
     slots, _ = Slot.objects.filter(finished_at__lt=cutoff).delete()
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-    return f"pruned {slots} slots, {results} task results"
+    pushes, _ = PushNotice.objects.filter(received_at__lt=cutoff).delete()
+    return f"pruned {slots} slots, {results} task results, {pushes} pushes"
 
 
 GLOBAL_JOBS = [

@@ -8,6 +8,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def channel_key(job: str, channel_id: int) -> str:
+    """A channel job's slot key, e.g. "sync:orders@3"."""
+    return f"{job}@{channel_id}"
+
+
 class Slot(models.Model):
     key = models.CharField(max_length=80)  # job name, "@channel id" for channel jobs
     job = models.CharField(max_length=40)

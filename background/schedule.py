@@ -9,7 +9,9 @@ again; a channel pass whose worker died (its lease lapsed) is closed as "lost", 
 channel's next pass takes over.
 
 For one channel, the passes due at the same tick are folded into the strongest one
-(reconcile ⊃ pass ⊃ push ⊃ orders); the others are recorded as covered by it."""
+(reconcile ⊃ pass ⊃ push ⊃ orders); the others are recorded as covered by it. A
+channel whose marketplace pushed an order change gets an order pull at the next tick
+unless a pass has started since (`Channel.orders_wanted_at`)."""
 
 import datetime
 import logging
@@ -23,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from background import jobs, outbox
-from background.models import Heartbeat, Slot
+from background.models import Heartbeat, Slot, channel_key
 from background.tasks import run_slot
 from connectors import stock_push
 from connectors.models import Channel
@@ -34,16 +36,13 @@ STALE_QUEUED = datetime.timedelta(minutes=15)  # enqueued and never started: tas
 STALE_RUNNING = datetime.timedelta(minutes=30)  # a global job running this long died
 CLAIM_GRACE = datetime.timedelta(minutes=1)  # a pass takes its lease just after starting
 PUSH_GAP = datetime.timedelta(seconds=30)  # a failing quick pass is not retried hot
+PASSES_THAT_WORKED = ("ok", "partial")  # SyncRun statuses: the pass took its changes
 
 
 def period_start(now: datetime.datetime, every: datetime.timedelta) -> datetime.datetime:
     tz = ZoneInfo(settings.TIME_ZONE)
     epoch = datetime.datetime(2000, 1, 1, tzinfo=tz)
     return epoch + (now - epoch) // every * every
-
-
-def channel_key(job: str, channel_id: int) -> str:
-    return f"{job}@{channel_id}"
 
 
 class Scheduler:
@@ -122,12 +121,21 @@ class Scheduler:
             if not Slot.objects.filter(key=channel_key(job, channel.pk), due_at=start).exists():
                 due.append((job, start))
         if (
+            channel.orders_wanted_at
+            and not Slot.objects.filter(
+                channel=channel, started_at__gte=channel.orders_wanted_at
+            ).exists()
+        ):
+            due.append(("sync:orders", now))  # a push said an order changed (connectors.push)
+        if (
             push
             and not Slot.objects.filter(
                 channel=channel,
                 job__in=["sync:push", "sync:pass", "sync:reconcile"],
                 finished_at__gt=now - PUSH_GAP,
-            ).exists()
+            )
+            .exclude(outcome__in=PASSES_THAT_WORKED)
+            .exists()
         ):
             due.append(("sync:push", now))
         if not due:
@@ -167,17 +175,3 @@ class Scheduler:
                 "outcome": f"covered by {by}",
             },
         )
-
-
-def run_now(channel: Channel, job: str = "sync:pass") -> Slot | None:
-    """A pass a person asked for ("Đồng bộ ngay"), even while the schedule is paused;
-    None when one of the channel's passes is already queued or running."""
-    now = timezone.now()
-    with transaction.atomic():
-        if Slot.objects.filter(channel=channel, finished_at__isnull=True).exists():
-            return None
-        slot = Slot.objects.create(
-            key=channel_key(job, channel.pk), job=job, channel=channel, due_at=now, enqueued_at=now
-        )
-        transaction.on_commit(partial(run_slot.enqueue, slot.pk))
-    return slot

@@ -1,13 +1,17 @@
-"""The one task the scheduler enqueues: run a slot's job, at most once per slot."""
+"""The one task the scheduler enqueues: run a slot's job, at most once per slot; and the
+slots made outside the schedule, for a pass asked for now."""
 
 import time
+from functools import partial
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from background import jobs, tasklog
-from background.models import Heartbeat, Slot
+from background.models import Heartbeat, Slot, channel_key
+from connectors.models import Channel
 
 
 @task()
@@ -34,6 +38,8 @@ def run_slot(slot_id: int) -> str:
         finished = timezone.now()
         Slot.objects.filter(pk=slot_id).update(finished_at=finished, outcome=outcome[:200])
         Heartbeat.objects.update_or_create(name="worker", defaults={"at": finished})
+        if slot.channel is not None:
+            _orders_pushed_meanwhile(slot, slot.channel.pk)
         tasklog.line(
             task="background.tasks.run_slot",
             job=slot.job,
@@ -41,3 +47,38 @@ def run_slot(slot_id: int) -> str:
             duration_ms=round((time.monotonic() - started) * 1000),
             outcome=outcome,
         )
+
+
+def _orders_pushed_meanwhile(slot: Slot, channel_id: int) -> None:
+    """A marketplace push that came while this pass ran (its order pull was already
+    done) starts the next pull now rather than at the scheduler's next tick."""
+    channel = Channel.objects.get(pk=channel_id)
+    wanted = channel.orders_wanted_at
+    if wanted and slot.started_at and wanted > slot.started_at:
+        orders_now(channel)
+
+
+# Passes asked for now, outside the schedule: by a person or by a marketplace's push.
+
+
+def run_now(channel: Channel, job: str = "sync:pass") -> Slot | None:
+    """A pass a person asked for ("Đồng bộ ngay"), even while the schedule is paused;
+    None when one of the channel's passes is already queued or running."""
+    now = timezone.now()
+    with transaction.atomic():
+        if Slot.objects.filter(channel=channel, finished_at__isnull=True).exists():
+            return None
+        slot = Slot.objects.create(
+            key=channel_key(job, channel.pk), job=job, channel=channel, due_at=now, enqueued_at=now
+        )
+        transaction.on_commit(partial(run_slot.enqueue, slot.pk))
+    return slot
+
+
+def orders_now(channel: Channel) -> Slot | None:
+    """The marketplace pushed an order change: pull the channel's orders now, unless the
+    channel is off or paused, or one of its passes is queued or running (then the
+    scheduler pulls once that one is done, see `orders_wanted_at`)."""
+    if not channel.enabled or channel.sync_paused or channel.needs_reauth:
+        return None
+    return run_now(channel, "sync:orders")

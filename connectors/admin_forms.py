@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from connectors import crypto
+from connectors import crypto, push
 from connectors.marketplace import TOKEN_KEYS
 from connectors.models import Channel
 from connectors.registry import descriptor, descriptors
@@ -63,6 +63,17 @@ class ChannelForm(WagtailAdminModelForm):
         if self.instance.pk:
             # Listings hold the marketplace's ids: another marketplace is another channel.
             self.fields["kind"].disabled = True
+        if self.instance.pk and descriptor(self.instance.kind).receives_push_notifications:
+            self.fields["webhook"] = forms.CharField(
+                label=_("Địa chỉ nhận thông báo đơn hàng"),
+                required=False,
+                disabled=True,
+                initial=push.webhook_url(self.instance),
+                help_text=_(
+                    "Dán địa chỉ này vào phần Push Mechanism (Shopee) hoặc Message Service "
+                    "(Lazada) của ứng dụng: đơn mới về đây sau vài giây thay vì chờ lượt lấy đơn."
+                ),
+            )
         for key, label in _keys_for_form(self.instance).items():
             placeholder = crypto.mask(self.stored[key]) if key in self.stored else ""
             self.fields[PREFIX + key] = forms.CharField(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from connectors.base import Adapter
 from connectors.images import ImageRules
+from connectors.push import Receiver
 from connectors.sandbox.server import Sandbox
 
 # Tokens come from the seller's authorisation (or the sandbox); every other secret signs.
@@ -39,7 +40,11 @@ class Marketplace:
     demo: Demo
     pushes_listings: bool = True
     pulls_orders: bool = True
-    receives_push_notifications: bool = False
+    push: Receiver | None = None  # how its order pushes to our webhook are checked and read
+
+    @property
+    def receives_push_notifications(self) -> bool:
+        return self.push is not None
 
     def sandbox_api(self, sandbox_url: str) -> str:
         """A channel's base URL on the sandbox served at `sandbox_url`."""

@@ -71,6 +71,9 @@ class Channel(models.Model):
         _("số lệnh gọi tối đa mỗi giây"), default=10, help_text=_("Giới hạn của sàn cho ứng dụng.")
     )
     orders_cursor = models.CharField(max_length=64, blank=True, editable=False)
+    # The marketplace pushed an order change at this time: the scheduler pulls orders
+    # until a pass has started since (connectors.push).
+    orders_wanted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # One pass per channel at a time, across processes and machines: a lease row.
     lease_owner = models.CharField(max_length=64, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -251,3 +254,21 @@ class PendingPush(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}:{self.sku}"
+
+
+class PushNotice(models.Model):
+    """A notification the marketplace pushed to the channel's webhook, kept so that the
+    same one delivered again (pushes are at least once) has no second effect."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)  # what the push says happened (connectors.push)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "key"], name="push_notice_unique")
+        ]
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.key}"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from background import jobs
 from background.models import Heartbeat, Slot
-from background.schedule import Scheduler, run_now
-from background.tasks import run_slot
+from background.schedule import Scheduler
+from background.tasks import run_now, run_slot
 from catalogue import stock
 from connectors.models import Channel, Listing, PendingPush
 
@@ -45,9 +45,9 @@ def ticker(django_capture_on_commit_callbacks):
     return Ticker()
 
 
-def finish_all(now: datetime.datetime) -> None:
+def finish_all(now: datetime.datetime, outcome: str = "ok") -> None:
     Slot.objects.filter(finished_at__isnull=True).update(
-        started_at=now, finished_at=now, outcome="ok"
+        started_at=now, finished_at=now, outcome=outcome
     )
 
 
@@ -167,10 +167,17 @@ def test_a_single_edit_is_pushed_after_ten_quiet_seconds(channel, ticker):
     PendingPush.objects.create(channel=channel, sku="SKU-1", created_at=edit)
     assert passes(5) == []
     assert passes(10) == [f"sync:push@{channel.pk}"]
-    # a push that keeps failing is not retried hot: 30 s after the last pass at least
-    finish_all(edit + datetime.timedelta(seconds=10))
+    # a push that failed is not retried hot: 30 s after it at least
+    finish_all(edit + datetime.timedelta(seconds=10), outcome="failed")
     assert passes(20) == []
     assert passes(40) == [f"sync:push@{channel.pk}"]
+    # after one that worked, the next change waits only for its quiet seconds
+    finish_all(edit + datetime.timedelta(seconds=41))
+    PendingPush.objects.all().delete()  # the pass took it
+    PendingPush.objects.create(
+        channel=channel, sku="SKU-2", created_at=edit + datetime.timedelta(seconds=42)
+    )
+    assert passes(52) == [f"sync:push@{channel.pk}"]
 
 
 def test_a_paused_channel_is_not_scheduled_and_keeps_its_changes(channel, ticker):

@@ -199,7 +199,8 @@ def test_two_schedulers_and_three_workers_run_every_due_slot_once(
         needs_redis()
     use_backend(backend, settings)
     first, second = Scheduler(), Scheduler()
-    start = timezone.now()
+    # 10 s into a minute, so the second scheduler's last tick (600.2 s on) stays in the 11th minute
+    start = timezone.now().replace(second=10, microsecond=0)
     with workers(backend, 3, tmp_path):
         for step in range(21):  # ten minutes of scheduler time, a tick every 30 s
             now = start + datetime.timedelta(seconds=30 * step)

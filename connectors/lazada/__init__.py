@@ -6,6 +6,7 @@ from connectors.images import ImageRules
 from connectors.marketplace import Demo, Marketplace
 
 from .adapter import LazadaAdapter
+from .push import RECEIVER
 from .sandbox import DEFAULT_APP_KEY, DEFAULT_APP_SECRET, LazadaSandbox
 
 
@@ -25,6 +26,7 @@ MARKETPLACE = Marketplace(
     secret_keys=("app_key", "app_secret", "access_token", "refresh_token"),
     image_rules=ImageRules(min_side=500, max_side=2000, max_bytes=3_000_000),
     adapter=adapter,
+    push=RECEIVER,
     sandbox=LazadaSandbox,
     api_prefix="/rest",
     demo=Demo(

@@ -39,10 +39,11 @@ from typing import Any
 
 from connectors.lazada import conformance
 from connectors.lazada.signing import sign
-from connectors.sandbox.server import Request, Response, Sandbox
+from connectors.sandbox.server import PushMessage, Request, Response, Sandbox
 
 DEFAULT_APP_KEY = "100001"
 DEFAULT_APP_SECRET = "lazada-sandbox-secret"
+SELLER_ID = "1000114855"  # the seller of the push guide's example
 CLOCK_SKEW_MS = 7200 * 1000
 ACCESS_LIFETIME = 7 * 86400  # test app: 7 days
 REFRESH_LIFETIME = 30 * 86400
@@ -411,6 +412,7 @@ class LazadaSandbox(Sandbox):
                 "items": items,
             }
             self.state.save()
+        self.order_changed(order_id)
         return order_id
 
     def set_order_state(self, order_id: str, state: str) -> None:
@@ -425,6 +427,38 @@ class LazadaSandbox(Sandbox):
                 item["status"] = ITEM_STATUS[state]
             order["state"], order["updated_at"] = state, time.time()
             self.state.save()
+        self.order_changed(order_id)
+
+    def push_messages(self, order_id: str, url: str) -> list[PushMessage]:
+        """One trade order message per order line (webhook-api-trade-order-notifications.md),
+        `Authorization` = hex HMAC-SHA256 of app key + body with the app secret
+        (lazada-push-mechanism.md)."""
+        with self.state.lock:
+            order = self.state.data["orders"][order_id]
+            messages = [
+                {
+                    "seller_id": SELLER_ID,
+                    "message_type": 0,
+                    "data": {
+                        "order_status": item["status"],
+                        "trade_order_id": order_id,
+                        "trade_order_line_id": str(item["order_item_id"]),
+                        "status_update_time": int(order["updated_at"]),
+                    },
+                    "timestamp": int(time.time() * 1000),
+                    "site": "lazada_vn",
+                }
+                for item in order["items"]
+            ]
+        signed = []
+        for message in messages:
+            body = json.dumps(message).encode()
+            signature = hmac.new(
+                self._app_secret.encode(), self.app_key.encode() + body, hashlib.sha256
+            ).hexdigest()
+            headers = {"Content-Type": "application/json", "Authorization": signature}
+            signed.append(PushMessage(body, headers, order_id))
+        return signed
 
     # State helpers (called under the lock)
 

@@ -11,9 +11,17 @@ and people inject faults, create marketplace orders and read the state:
                              "seed": 1}
     POST /_sandbox/orders   {"lines": [{"seller_sku": "19-00001-1", "quantity": 2}]}
     POST /_sandbox/orders/<id>/<state>   (state: shipped | cancelled)
-    POST /_sandbox/reset    (forget items, orders, calls; tokens and faults stay)
+    POST /_sandbox/reset    (forget items, orders, calls; tokens, faults, push stay)
     GET  /_sandbox/state    (the whole state as JSON)
     GET  /_sandbox/calls    ({path: count} of API calls answered, by path)
+    POST /_sandbox/push     {"url": "http://127.0.0.1:8000/webhooks/shopee-sandbox/",
+                             "retry_seconds": 1800, "retries": 12}: where order pushes
+                             go, as the app's callback URL in the marketplace console
+    GET  /_sandbox/pushes   (every delivery attempt: order, status, attempt, answer ms)
+
+A subclass calls `order_changed(order_id)` whenever an order is created or changes
+state; with a push URL set, each message of `push_messages` is POSTed there from a
+thread, and sent again after `retry_seconds` while the answer is not a 2xx.
 
 State shape shared by the sandboxes (the page and the tests read it):
     items:  {item_id: {"id", "name", "status", "skus": [{"seller_sku", "id", "price",
@@ -21,10 +29,12 @@ State shape shared by the sandboxes (the page and the tests read it):
     orders: {order_id: {"id", "state": open|shipped|cancelled, "lines": [[seller_sku, qty]],
              "updated_at": unix time, ...}}
     tokens: {access_token: {"refresh_token", "expires_at", ...}}
+    push:   {"url", "retry_seconds", "retries"} once set
 """
 
 import html
 import json
+import logging
 import random
 import threading
 import time
@@ -36,6 +46,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -112,6 +126,13 @@ class State:
             self._written = time.monotonic()
 
 
+@dataclass(frozen=True)
+class PushMessage:
+    body: bytes
+    headers: dict[str, str]
+    order_id: str
+
+
 class Dropped(Exception):
     """Close the connection without an answer (a timeout, seen from the client)."""
 
@@ -128,7 +149,10 @@ class Sandbox:
         self.random = random.Random()
         self.calls: Counter[str] = Counter()
         self.journal: list[Request] | None = None  # a list: every API request is kept there
+        self.deliveries: list[dict] = []  # push attempts: order_id, status, attempt, ms
         self._window: list[float] = []
+        self._sending = threading.Condition()
+        self._in_flight = 0
 
     # For subclasses
 
@@ -159,6 +183,65 @@ class Sandbox:
 
     def set_order_state(self, order_id: str, state: str) -> None:
         raise NotImplementedError
+
+    def push_messages(self, order_id: str, url: str) -> list[PushMessage]:
+        """The marketplace's notifications of the order's present state, signed for `url`."""
+        raise NotImplementedError
+
+    # Pushes
+
+    def push_to(self, url: str, retry_seconds: float = 1800, retries: int = 12) -> dict:
+        """Send order pushes to `url` from now on (Lazada retries every 30 min, 12 times)."""
+        target = {"url": url, "retry_seconds": retry_seconds, "retries": retries}
+        with self.state.lock:
+            self.state.data["push"] = target
+            self.state.save()
+        return target
+
+    def order_changed(self, order_id: str) -> None:
+        """Push the order's change to the configured URL (none configured: nothing)."""
+        target = self.state.data.get("push")
+        if not target:
+            return
+        for message in self.push_messages(order_id, target["url"]):
+            self._send(message, target, attempt=1)
+
+    def _send(self, message: PushMessage, target: dict, attempt: int) -> None:
+        with self._sending:
+            self._in_flight += 1
+        threading.Thread(target=self._deliver, args=(message, target, attempt), daemon=True).start()
+
+    def _deliver(self, message: PushMessage, target: dict, attempt: int) -> None:
+        started = time.monotonic()
+        try:
+            answer = requests.post(
+                target["url"], data=message.body, headers=message.headers, timeout=5
+            )
+            status = answer.status_code
+        except requests.RequestException as error:
+            status = 0
+            logger.warning("%s sandbox: push to %s failed: %s", self.name, target["url"], error)
+        ms = round((time.monotonic() - started) * 1000)
+        with self._sending:
+            self.deliveries.append(
+                {"order_id": message.order_id, "status": status, "attempt": attempt, "ms": ms}
+            )
+            if not 200 <= status < 300 and attempt <= target["retries"]:
+                retry = threading.Timer(
+                    target["retry_seconds"], self._send, args=(message, target, attempt + 1)
+                )
+                retry.daemon = True
+                retry.start()
+            self._in_flight -= 1
+            self._sending.notify_all()
+
+    def pushes_settled(self, timeout: float = 10.0, attempts: int = 0) -> bool:
+        """Wait until no push is being delivered (a retry waiting for its time is not)
+        and at least `attempts` deliveries were tried."""
+        with self._sending:
+            return self._sending.wait_for(
+                lambda: self._in_flight == 0 and len(self.deliveries) >= attempts, timeout
+            )
 
     def next_id(self) -> int:
         with self.state.lock:
@@ -219,11 +302,23 @@ class Sandbox:
             return Response(200, {"ok": True})
         if parts == ["_sandbox", "reset"] and request.method == "POST":
             with self.state.lock:
-                tokens = self.state.data["tokens"]
-                self.state.data = {**self.initial_state(), "tokens": tokens}
+                data = self.state.data
+                kept = {key: data[key] for key in ("tokens", "push") if key in data}
+                self.state.data = {**self.initial_state(), **kept}
                 self.state.save()
             self.calls.clear()
             return Response(200, {"ok": True})
+        if parts == ["_sandbox", "push"] and request.method == "POST":
+            wanted = request.json()
+            target = self.push_to(
+                str(wanted["url"]),
+                float(wanted.get("retry_seconds", 1800)),
+                int(wanted.get("retries", 12)),
+            )
+            return Response(200, {"push": target})
+        if parts == ["_sandbox", "pushes"]:
+            with self._sending:
+                return Response(200, list(self.deliveries))
         if parts == ["_sandbox", "state"]:
             with self.state.lock:
                 return Response(200, self.state.data)

@@ -7,6 +7,7 @@ from connectors.images import ImageRules
 from connectors.marketplace import Demo, Marketplace
 
 from .adapter import ShopeeAdapter
+from .push import RECEIVER
 from .sandbox import PARTNER_ID, PARTNER_KEY, SHOP_ID, ShopeeSandbox
 
 
@@ -27,6 +28,7 @@ MARKETPLACE = Marketplace(
     secret_keys=("partner_id", "partner_key", "shop_id", "access_token", "refresh_token"),
     image_rules=ImageRules(min_side=500, max_side=2000, max_bytes=2 * 1024 * 1024),
     adapter=adapter,
+    push=RECEIVER,
     sandbox=ShopeeSandbox,
     api_prefix="",
     demo=Demo(

@@ -19,6 +19,7 @@ model of a batch).
 
 import hashlib
 import hmac
+import json
 import secrets
 import time
 import uuid
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from connectors.sandbox.server import Request, Response, Sandbox
+from connectors.sandbox.server import PushMessage, Request, Response, Sandbox
 
 from . import conformance, spec
 from .signing import sign
@@ -516,6 +517,7 @@ class ShopeeSandbox(Sandbox):
                 "updated_at": now,
             }
             self.state.save()
+        self.order_changed(order_sn)
         return order_sn
 
     def set_order_state(self, order_id: str, state: str) -> None:
@@ -528,6 +530,29 @@ class ShopeeSandbox(Sandbox):
                 state=state, order_status=ORDER_STATUSES[state], update_time=now, updated_at=now
             )
             self.state.save()
+        self.order_changed(order_id)
+
+    def push_messages(self, order_id: str, url: str) -> list[PushMessage]:
+        """Order Status Update Push (code 3), signed as push-mechanism-notifications.md
+        says: HMAC-SHA256 of the callback URL, "|" and the body, with the partner key."""
+        with self.state.lock:
+            order = self.state.data["orders"][order_id]
+            message = {
+                "data": {
+                    "ordersn": order_id,
+                    "status": order["order_status"],
+                    "completed_scenario": "",
+                    "update_time": order["update_time"],
+                },
+                "shop_id": self.shop_id,
+                "code": 3,
+                "timestamp": int(time.time()),
+            }
+        body = json.dumps(message).encode()
+        base = url.encode() + b"|" + body
+        signature = hmac.new(self._partner_key.encode(), base, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": "application/json", "Authorization": signature}
+        return [PushMessage(body, headers, order_id)]
 
     def _get_order_list(self, _: Request, query: dict) -> dict:
         field = query["time_range_field"]

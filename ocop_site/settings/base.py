@@ -182,7 +182,7 @@ if REDIS_URL:
     }
 # The scheduler ticks this often; /healthz says "down" after three missed ticks. Run
 # from cron (`run_scheduler --once` every minute), set it to 60.
-SCHEDULER_TICK_SECONDS = int(env_str("SCHEDULER_TICK_SECONDS", "10"))
+SCHEDULER_TICK_SECONDS = int(env_str("SCHEDULER_TICK_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.models import OcopCategory
+from connectors import push
 from connectors.marketplace import Marketplace
 from connectors.models import CategoryMapping, Channel
 from connectors.registry import descriptors
@@ -11,8 +12,9 @@ DEMO_CATEGORY = "100001"  # the sandboxes accept any category id
 
 class Command(BaseCommand):
     help = (
-        "Demo: one channel on each running marketplace sandbox (tokens issued by the sandbox), "
-        "every OCOP set mapped to a sandbox category."
+        "Demo: one channel on each running marketplace sandbox (tokens issued by the sandbox, "
+        "order pushes sent to the channel's webhook), every OCOP set mapped to a sandbox "
+        "category."
     )
 
     def add_arguments(self, parser):
@@ -56,4 +58,7 @@ class Command(BaseCommand):
                     "attributes": dict(market.demo.mapping_attributes),
                 },
             )
+        if market.receives_push_notifications:  # as the app's callback URL in its console
+            target = {"url": push.webhook_url(channel)}
+            requests.post(f"{sandbox}/_sandbox/push", json=target, timeout=5).raise_for_status()
         self.stdout.write(f"Channel {channel.slug} → {api}")
