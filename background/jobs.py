@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from background.models import Slot
 from catalogue import certificate_expiry
+from connectors import authorisation
 from connectors.engine import run_pass
 from connectors.lease import ChannelBusy
 from connectors.models import Channel, PushNotice
@@ -50,6 +51,10 @@ def certificates() -> str:
     return certificate_expiry.run()
 
 
+def authorisations() -> str:
+    return authorisation.remind()
+
+
 def prune() -> str:
     """Forget finished slots, task results and received pushes older than two weeks
     (a marketplace stops re-sending a push within a day: Lazada after 12 × 30 min)."""
@@ -65,6 +70,7 @@ GLOBAL_JOBS = [
     GlobalJob("expire_holds", MINUTE, expire_holds),
     GlobalJob("publish_scheduled", MINUTE, publish_scheduled),
     GlobalJob("certificates", DAY, certificates),
+    GlobalJob("authorisations", DAY, authorisations),
     GlobalJob("prune", DAY, prune),
 ]
 GLOBAL_BY_NAME = {job.name: job for job in GLOBAL_JOBS}

@@ -11,7 +11,7 @@ channel's next pass takes over.
 For one channel, the passes due at the same tick are folded into the strongest one
 (reconcile ⊃ pass ⊃ push ⊃ orders); the others are recorded as covered by it. A
 channel whose marketplace pushed an order change gets an order pull at the next tick
-unless a pass has started since (`Channel.orders_wanted_at`)."""
+until one has worked since (`Channel.orders_wanted`)."""
 
 import datetime
 import logging
@@ -120,23 +120,9 @@ class Scheduler:
             start = period_start(now, every)
             if not Slot.objects.filter(key=channel_key(job, channel.pk), due_at=start).exists():
                 due.append((job, start))
-        if (
-            channel.orders_wanted_at
-            and not Slot.objects.filter(
-                channel=channel, started_at__gte=channel.orders_wanted_at
-            ).exists()
-        ):
+        if channel.orders_wanted() and not self._failed_lately(channel, now, jobs.CHANNEL_JOBS):
             due.append(("sync:orders", now))  # a push said an order changed (connectors.push)
-        if (
-            push
-            and not Slot.objects.filter(
-                channel=channel,
-                job__in=["sync:push", "sync:pass", "sync:reconcile"],
-                finished_at__gt=now - PUSH_GAP,
-            )
-            .exclude(outcome__in=PASSES_THAT_WORKED)
-            .exists()
-        ):
+        if push and not self._failed_lately(channel, now, jobs.CHANNEL_JOBS[1:]):
             due.append(("sync:push", now))
         if not due:
             return None
@@ -145,6 +131,17 @@ class Scheduler:
         for job, covered_start in due:
             self._record_covered(channel, job, covered_start, now, strongest)
         return self._slot(channel_key(strongest, channel.pk), strongest, channel, start, now)
+
+    @staticmethod
+    def _failed_lately(channel: Channel, now: datetime.datetime, job_names: list[str]) -> bool:
+        """One of these passes ended within PUSH_GAP without doing its work: a pass that
+        keeps failing is not retried hot."""
+        return (
+            Slot.objects.filter(channel=channel, job__in=job_names, finished_at__gt=now - PUSH_GAP)
+            .exclude(outcome__in=PASSES_THAT_WORKED)
+            .exclude(outcome__startswith="covered")
+            .exists()
+        )
 
     def _slot(
         self, key: str, job: str, channel: Channel | None, due_at: datetime.datetime, now

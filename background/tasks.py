@@ -1,10 +1,11 @@
 """The one task the scheduler enqueues: run a slot's job, at most once per slot; and the
 slots made outside the schedule, for a pass asked for now."""
 
+import logging
 import time
 from functools import partial
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -12,6 +13,8 @@ from django_tasks import task
 from background import jobs, tasklog
 from background.models import Heartbeat, Slot, channel_key
 from connectors.models import Channel
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -39,7 +42,7 @@ def run_slot(slot_id: int) -> str:
         Slot.objects.filter(pk=slot_id).update(finished_at=finished, outcome=outcome[:200])
         Heartbeat.objects.update_or_create(name="worker", defaults={"at": finished})
         if slot.channel is not None:
-            _orders_pushed_meanwhile(slot, slot.channel.pk)
+            _orders_pushed_meanwhile(slot.channel.pk)
         tasklog.line(
             task="background.tasks.run_slot",
             job=slot.job,
@@ -49,13 +52,15 @@ def run_slot(slot_id: int) -> str:
         )
 
 
-def _orders_pushed_meanwhile(slot: Slot, channel_id: int) -> None:
-    """A marketplace push that came while this pass ran (its order pull was already
-    done) starts the next pull now rather than at the scheduler's next tick."""
-    channel = Channel.objects.get(pk=channel_id)
-    wanted = channel.orders_wanted_at
-    if wanted and slot.started_at and wanted > slot.started_at:
-        orders_now(channel)
+def _orders_pushed_meanwhile(channel_id: int) -> None:
+    """A marketplace push that came while this pass ran (after its order pull) starts
+    the next pull now rather than at the scheduler's next tick."""
+    try:
+        channel = Channel.objects.filter(pk=channel_id).first()
+        if channel is not None and channel.orders_wanted():
+            orders_now(channel)
+    except DatabaseError:  # the scheduler asks again at its next tick
+        logger.exception("channel %s: order pull after a push not started", channel_id)
 
 
 # Passes asked for now, outside the schedule: by a person or by a marketplace's push.
@@ -78,7 +83,7 @@ def run_now(channel: Channel, job: str = "sync:pass") -> Slot | None:
 def orders_now(channel: Channel) -> Slot | None:
     """The marketplace pushed an order change: pull the channel's orders now, unless the
     channel is off or paused, or one of its passes is queued or running (then the
-    scheduler pulls once that one is done, see `orders_wanted_at`)."""
+    scheduler pulls once that one is done, see `Channel.orders_wanted`)."""
     if not channel.enabled or channel.sync_paused or channel.needs_reauth:
         return None
     return run_now(channel, "sync:orders")

@@ -17,7 +17,8 @@ from connectors.registry import descriptor
 
 REFUSED = {
     push.Outcome.FORGED: (401, "Chữ ký không hợp lệ: thông báo không được ghi nhận."),
-    push.Outcome.UNREADABLE: (400, "Không đọc được nội dung thông báo."),
+    push.Outcome.TOO_BIG: (413, "Thông báo quá lớn."),
+    push.Outcome.NO_SECRETS: (503, "Chưa kiểm tra được chữ ký: khoá của kênh không đọc được."),
 }
 
 
@@ -28,14 +29,16 @@ def marketplace_push(request: HttpRequest, slug: str) -> HttpResponse:
     receiver = descriptor(channel.kind).push
     if receiver is None:
         return HttpResponse(status=404)
-    # As registered in the marketplace's console, and as this request reached us.
+    # Shopee signs the callback URL as registered: the site's public address (behind a
+    # proxy), or failing that the address as the request reached us. Either way only a
+    # holder of the channel's key can sign it.
     urls = [settings.WAGTAILADMIN_BASE_URL.rstrip("/") + request.get_full_path()]
     urls.append(request.build_absolute_uri())
     with transaction.atomic():
-        outcome = push.receive(channel, receiver, urls, request.body, request.headers)
-        if outcome is push.Outcome.ORDERS:
-            tasks.orders_now(channel)
-    if outcome in REFUSED:
-        status, message = REFUSED[outcome]
+        received = push.receive(channel, receiver, urls, request.body, request.headers)
+        for target in received.channels:
+            tasks.orders_now(target)
+    if received.outcome in REFUSED:
+        status, message = REFUSED[received.outcome]
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-    return HttpResponse(status=200)
+    return HttpResponse(status=200)  # Shopee: "a status code of 2xx" and "an empty body"

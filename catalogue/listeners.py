@@ -21,9 +21,10 @@ Listeners are called at once, in order, inside the caller's transaction, so what
 write commits or rolls back with the change itself. Explicit calls rather than Django
 signals: every announcement and every listener can be found by reading this module's users.
 
-Two lookups work the same way: `page_context(page, request)` (what a page's template
-shows beyond its fields, from catalogue.page_views) and `product_links(product)` (other
-places that sell the product, which the marketplace connectors register).
+Three lookups work the same way: `page_context(page, request)` (what a page's template
+shows beyond its fields, from catalogue.page_views), `product_links(product)` (other
+places that sell the product) and `product_notes(product)` (where it is not sold, and
+why, for its editor), the last two registered by the marketplace connectors.
 """
 
 from collections.abc import Callable
@@ -63,9 +64,11 @@ places_changed: Announcement[list[int]] = Announcement("communes added or rename
 
 ContextBuilder = Callable[[Any, "HttpRequest"], dict[str, object]]
 LinksProvider = Callable[["ProductPage"], list[tuple[str, str]]]
+NotesProvider = Callable[["ProductPage"], list[str]]
 
 _context_builders: dict[type, ContextBuilder] = {}
 _links: list[LinksProvider] = []
+_notes: list[NotesProvider] = []
 
 
 def on_page_context(page_class: type, builder: ContextBuilder) -> None:
@@ -84,3 +87,12 @@ def on_product_links(provider: LinksProvider) -> None:
 
 def product_links(product: "ProductPage") -> list[tuple[str, str]]:
     return [link for provider in _links for link in provider(product)]
+
+
+def on_product_notes(provider: NotesProvider) -> None:
+    if provider not in _notes:
+        _notes.append(provider)
+
+
+def product_notes(product: "ProductPage") -> list[str]:
+    return [note for provider in _notes for note in provider(product)]

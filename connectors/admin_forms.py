@@ -63,16 +63,18 @@ class ChannelForm(WagtailAdminModelForm):
         if self.instance.pk:
             # Listings hold the marketplace's ids: another marketplace is another channel.
             self.fields["kind"].disabled = True
-        if self.instance.pk and descriptor(self.instance.kind).receives_push_notifications:
+        receiver = descriptor(self.instance.kind).push if self.instance.pk else None
+        if receiver is not None:  # read-only, but selectable to copy
             self.fields["webhook"] = forms.CharField(
                 label=_("Địa chỉ nhận thông báo đơn hàng"),
                 required=False,
-                disabled=True,
                 initial=push.webhook_url(self.instance),
+                widget=forms.Textarea(attrs={"rows": 2, "readonly": "readonly"}),
                 help_text=_(
-                    "Dán địa chỉ này vào phần Push Mechanism (Shopee) hoặc Message Service "
-                    "(Lazada) của ứng dụng: đơn mới về đây sau vài giây thay vì chờ lượt lấy đơn."
-                ),
+                    "Dán địa chỉ này vào mục %(console)s: đơn mới về đây sau vài giây "
+                    "thay vì chờ lượt lấy đơn."
+                )
+                % {"console": receiver.console},
             )
         for key, label in _keys_for_form(self.instance).items():
             placeholder = crypto.mask(self.stored[key]) if key in self.stored else ""
@@ -101,4 +103,9 @@ class ChannelForm(WagtailAdminModelForm):
 
     def save(self, commit: bool = True) -> Channel:
         self.instance.set_secrets(self.secrets)
+        if any(self.cleaned_data.get(PREFIX + key) for key in TOKEN_KEYS):
+            # New tokens: the seller authorised again; the next pass reads when it ends.
+            self.instance.authorisation_expires_at = None
+            self.instance.authorisation_warned_days = None
+            self.instance.needs_reauth = False
         return super().save(commit)

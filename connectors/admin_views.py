@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -25,6 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from catalogue.models import ProductPage
 from catalogue.scope import scope_for, scoped_producers
+from connectors import authorisation
 from connectors.admin_forms import ChannelForm
 from connectors.models import CategoryMapping, Channel, Listing, MarketplaceOrder, SyncRun
 
@@ -54,6 +56,20 @@ def _day(field: str):
         return f"{timezone.localtime(moment):%d/%m/%Y}" if moment else ""
 
     return accessor
+
+
+def _authorisation_end(channel: Channel) -> str:
+    """The day, and how many days are left once reminders have started."""
+    day = _day("authorisation_expires_at")(channel)
+    left = authorisation.days_left(channel, timezone.localdate())
+    if left is None or left > max(authorisation.REMIND_DAYS):
+        return day
+    if left < 0:
+        return gettext("%(day)s (đã hết hạn)") % {"day": day}
+    return ngettext("%(day)s (còn %(n)d ngày)", "%(day)s (còn %(n)d ngày)", left) % {
+        "day": day,
+        "n": left,
+    }
 
 
 class LinkColumn(Column):
@@ -120,7 +136,7 @@ class ChannelViewSet(ModelViewSet):
         Column(
             "authorisation_expires_at",
             label=_("Cấp quyền lại trước"),
-            accessor=_day("authorisation_expires_at"),
+            accessor=_authorisation_end,
         ),
         BooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
         ChannelButtonsColumn("buttons", label="", accessor=lambda channel: None),

@@ -129,6 +129,10 @@ class Adapter(Protocol):
 
     def refresh(self, refresh_token: str) -> Tokens: ...
 
+    def authorisation_end(self) -> float | None:
+        """When the seller's authorisation of the app ends (unix time), if the
+        marketplace answers that apart from the tokens."""
+
     def upload_image(self, data: bytes, filename: str) -> str: ...
 
     def find_item(self, product_code: str, seller_skus: list[str]) -> RemoteItem | None:

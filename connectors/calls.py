@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 
+from connectors import authorisation
 from connectors.base import (
     Adapter,
     AuthError,
@@ -121,17 +122,9 @@ def refresher(channel: Channel, adapter: Adapter) -> Callable[[], None]:
             tokens.expires_at, tz=datetime.UTC
         )
         if tokens.authorisation_expires_at:
-            channel.authorisation_expires_at = datetime.datetime.fromtimestamp(
-                tokens.authorisation_expires_at, tz=datetime.UTC
-            )
+            end = datetime.datetime.fromtimestamp(tokens.authorisation_expires_at, tz=datetime.UTC)
+            authorisation.ends_at(channel, end)
         channel.needs_reauth = False
-        channel.save(
-            update_fields=[
-                "secrets",
-                "token_expires_at",
-                "authorisation_expires_at",
-                "needs_reauth",
-            ]
-        )
+        channel.save(update_fields=["secrets", "token_expires_at", "needs_reauth"])
 
     return refresh

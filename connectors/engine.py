@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from connectors import authorisation, stock_push
 from connectors import images as image_rules
-from connectors import stock_push
 from connectors.base import (
     Adapter,
     ListingPayload,
@@ -72,6 +72,8 @@ class Pass:
         self.progress("orders")
         if not self.dry_run:
             pull_orders(self.channel, self.caller, self.report)
+            if self.kind == "reconcile" or self.channel.authorisation_expires_at is None:
+                self._authorisation_end()
         if self.kind == "orders":
             return self.report
         # Read after the pull, so stock the pull just changed is pushed by this pass.
@@ -104,6 +106,19 @@ class Pass:
         if not self.dry_run:
             stock_push.done(pending)  # failed SKUs keep their row state for the next pass
         return self.report
+
+    def _authorisation_end(self) -> None:
+        """Learn when the seller must authorise the app again (daily, and until known);
+        a marketplace that does not answer it here tells it with the tokens."""
+        try:
+            end = self.caller("authorisation_end")
+        except MarketplaceError as error:
+            logger.info("%s: authorisation end not read: %s", self.channel.slug, error.message)
+            return
+        if end is not None:
+            authorisation.ends_at(
+                self.channel, datetime.datetime.fromtimestamp(end, tz=datetime.UTC)
+            )
 
     def _reconcile(self) -> None:
         """Read what the marketplace shows and forget what we believe we pushed wherever

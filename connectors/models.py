@@ -27,6 +27,10 @@ class Channel(models.Model):
     # When the seller's authorisation ends (Lazada: its refresh token's end, which a
     # refresh does not extend), as far as the marketplace says.
     authorisation_expires_at = models.DateTimeField(_("cấp quyền lại trước"), null=True, blank=True)
+    # The last reminder province staff were sent for that end: 14 or 3 (days before).
+    authorisation_warned_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )
     producers = models.ManyToManyField(
         "catalogue.ProducerPage",
         blank=True,
@@ -71,9 +75,10 @@ class Channel(models.Model):
         _("số lệnh gọi tối đa mỗi giây"), default=10, help_text=_("Giới hạn của sàn cho ứng dụng.")
     )
     orders_cursor = models.CharField(max_length=64, blank=True, editable=False)
-    # The marketplace pushed an order change at this time: the scheduler pulls orders
-    # until a pass has started since (connectors.push).
+    # The last push of an order change (connectors.push), and the start of the last order
+    # pull that worked: while the first is later, the scheduler pulls again.
     orders_wanted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    orders_pulled_at = models.DateTimeField(null=True, blank=True, editable=False)
     # One pass per channel at a time, across processes and machines: a lease row.
     lease_owner = models.CharField(max_length=64, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -91,6 +96,11 @@ class Channel(models.Model):
 
     def set_secrets(self, values: dict[str, str]) -> None:
         self.secrets = crypto.encrypt(values)
+
+    def orders_wanted(self) -> bool:
+        """A pushed order change no order pull has fetched yet."""
+        wanted, pulled = self.orders_wanted_at, self.orders_pulled_at
+        return wanted is not None and (pulled is None or pulled < wanted)
 
     def masked_secrets(self) -> dict[str, str]:
         return {key: crypto.mask(value) for key, value in self.get_secrets().items()}

@@ -10,6 +10,7 @@ out of several is released alone, and a SKU we cannot hold (unknown, sold out) i
 without blocking the order's other lines."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from catalogue import stock
 from connectors.base import MarketplaceError, RemoteOrder
@@ -21,7 +22,9 @@ State = MarketplaceOrder.StockState
 def pull_orders(channel: Channel, caller, report) -> None:
     """Fetch orders changed since the channel's cursor and apply each one; the cursor
     moves only after every order of the batch is applied, so a pass that dies re-reads
-    them and applying them again changes nothing."""
+    them and applying them again changes nothing. `orders_pulled_at` then says from
+    when the channel's orders are known (a push after it asks for another pull)."""
+    started = timezone.now()
     try:
         orders, cursor = caller("orders_since", channel.orders_cursor)
     except MarketplaceError as error:
@@ -32,8 +35,8 @@ def pull_orders(channel: Channel, caller, report) -> None:
         report.counts[f"orders_{outcome}"] += 1
         if outcome == "unmatched":
             report.errors.append(f"Đơn {order.external_id}: SKU không khớp hoặc thiếu hàng")
-    Channel.objects.filter(pk=channel.pk).update(orders_cursor=cursor)
-    channel.orders_cursor = cursor
+    Channel.objects.filter(pk=channel.pk).update(orders_cursor=cursor, orders_pulled_at=started)
+    channel.orders_cursor, channel.orders_pulled_at = cursor, started
 
 
 def apply_order(channel: Channel, remote: RemoteOrder) -> str:

@@ -180,6 +180,31 @@ def test_the_product_editor_links_to_its_listings(as_coop, shop):
     assert expected in html.decode()
 
 
+def test_the_channel_form_gives_the_webhook_to_register_with_the_marketplace(as_staff, channel):
+    html = as_staff.get(reverse("marketplace_channels:edit", args=[channel.pk])).content.decode()
+    assert "http://testserver/webhooks/shopee/" in html
+    assert "Push Mechanism của ứng dụng trên Shopee Open Platform Console" in html
+
+
+def test_the_product_editor_says_which_channels_do_not_carry_it_and_why(as_coop, shop, channel):
+    tea = shop["tea"]
+    edit = reverse("wagtailadmin_pages:edit", args=[tea.pk])
+    assert "Trên sàn thương mại điện tử" not in as_coop.get(edit).content.decode()
+    for variant in tea.variants.all():  # every SKU of it, one reason: said once
+        Listing.objects.create(
+            channel=channel,
+            sku=variant.sku,
+            product=tea,
+            state=Listing.State.SKIPPED,
+            last_error="Chưa có giấy chứng nhận OCOP",
+        )
+    html = as_coop.get(edit).content.decode()
+    assert "Trên sàn thương mại điện tử" in html
+    assert html.count("Shopee tỉnh — Không đăng: Chưa có giấy chứng nhận OCOP") == 1
+    Channel.objects.filter(pk=channel.pk).update(enabled=False)  # a channel switched off
+    assert "Chưa có giấy chứng nhận OCOP" not in as_coop.get(edit).content.decode()
+
+
 def test_sync_now_runs_a_pass_and_the_runs_screen_shows_it(
     as_staff, channel, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -90,6 +90,7 @@ def test_two_schedulers_over_ten_minutes_enqueue_each_due_slot_exactly_once(chan
         "expire_holds": 11,
         "publish_scheduled": 11,
         "certificates": 1,
+        "authorisations": 1,
         "prune": 1,
         f"sync:reconcile@{pk}": 1,  # 10:00, covering that minute's pass and orders pull
         f"sync:pass@{pk}": 2,  # 10:05, 10:10 (which covers the 10:10 orders pull)

@@ -27,6 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from background import jobs
 from background.models import PendingTask, Slot
 from background.schedule import Scheduler
 from connectors import lease
@@ -215,7 +216,7 @@ def test_two_schedulers_and_three_workers_run_every_due_slot_once(
     # every minute job ran for each of the 11 minutes, the daily ones once
     per_key = Counter(slot.key for slot in ran)
     assert per_key["heartbeat"] == per_key["expire_holds"] == per_key["publish_scheduled"] == 11
-    assert per_key["certificates"] == per_key["prune"] == 1
+    assert per_key["certificates"] == per_key["authorisations"] == per_key["prune"] == 1
     for channel in marketplaces.values():
         channel_slots = [slot for slot in ran if slot.channel_id == channel.pk]
         # one SyncRun per pass slot: no slot ran twice, none was lost or busy
@@ -341,7 +342,7 @@ def test_two_schedulers_ticking_at_the_same_moment_enqueue_each_slot_once(market
         thread.join(timeout=60)
     expected = Slot.objects.exclude(outcome__startswith="covered")
     assert sorted(sent) == sorted(expected.values_list("pk", flat=True))
-    assert expected.count() == 5 + len(marketplaces)  # the site-wide jobs + one per channel
+    assert expected.count() == len(jobs.GLOBAL_JOBS) + len(marketplaces)  # + one per channel
 
 
 def test_a_running_pass_keeps_its_lease_and_stops_when_another_takes_it(marketplaces, monkeypatch):

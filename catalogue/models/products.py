@@ -15,6 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from catalogue import listeners
+from catalogue.panels import ProductNotesPanel
 from catalogue.text import NormalizedTextModel, normalize_text_fields
 from catalogue.validators import validate_gtin
 
@@ -109,6 +110,7 @@ class ProductPage(CataloguePage):
     objects = PageManager.from_queryset(ProductPageQuerySet)()
 
     content_panels = CataloguePage.content_panels + [
+        ProductNotesPanel(),
         FieldPanel("product_code", read_only=True),
         FieldPanel("ocop_category"),
         FieldPanel("brand"),

@@ -107,6 +107,11 @@ class LazadaAdapter:
             authorisation_expires_at=now + refresh_left if refresh_left else None,
         )
 
+    def authorisation_end(self) -> None:
+        """Lazada says when authorisation ends only with the tokens (`refresh_expires_in`
+        of a refresh, see `refresh`), so there is nothing to ask."""
+        return None
+
     def upload_image(self, data: bytes, filename: str) -> str:
         """Products may only show images hosted by Lazada: the URL returned here."""
         answer = self.client.call("/image/upload", method="POST", files={"image": (filename, data)})

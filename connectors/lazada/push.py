@@ -35,20 +35,19 @@ def verify(url: str, body: bytes, headers: Mapping[str, str], secrets: Mapping[s
 
 
 def read(message: dict) -> Notice:
-    kind, data = int(message["message_type"]), message.get("data") or {}
-    if kind == TRADE_ORDER:
-        parts = [
-            data["trade_order_id"],
-            data.get("trade_order_line_id", ""),
-            data.get("reverse_order_line_id", ""),
-            data.get("order_status", ""),
-            data.get("status_update_time", ""),
-        ]
-        key = "order:" + ":".join(str(part) for part in parts)
-    else:  # other message types are not acted on; keyed by their whole content
-        key = content_key(kind, message)
-    account = str(message.get("seller_id", ""))
-    return Notice(key=key[:200], orders=kind == TRADE_ORDER, account=account)
+    """A trade order message (type 0, reverse orders included) asks for an order pull;
+    other types are noted. Lazada keys duplicates by `trade_order_line_id`, which the
+    content key includes."""
+    return Notice(
+        key=content_key(message),
+        orders=int(message["message_type"]) == TRADE_ORDER,
+        account=str(message.get("seller_id", "")),
+    )
 
 
-RECEIVER = Receiver(verify=verify, read=read)
+RECEIVER = Receiver(
+    verify=verify,
+    read=read,
+    app_secret="app_key",
+    console="Message Service của ứng dụng trên open.lazada.com",
+)

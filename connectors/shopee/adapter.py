@@ -99,6 +99,12 @@ class ShopeeAdapter:
             expires_at=time.time() + float(data.get("expire_in") or 14400),
         )
 
+    def authorisation_end(self) -> float | None:
+        """When the shop's authorisation of the app ends (at most a year after the
+        seller gave it): v2.shop.get_shop_info's `expire_time`, answered at the top level."""
+        info = self.client.call("GET", "/api/v2/shop/get_shop_info")
+        return float(info["expire_time"]) if info.get("expire_time") else None
+
     def upload_image(self, data: bytes, filename: str) -> str:
         reply = self.client.call(
             "POST", "/api/v2/media_space/upload_image", files={"image": (filename, data)}

@@ -31,13 +31,18 @@ def verify(url: str, body: bytes, headers: Mapping[str, str], secrets: Mapping[s
 
 
 def read(message: dict) -> Notice:
-    code, data = int(message["code"]), message.get("data") or {}
-    if code == ORDER_STATUS:
-        key = f"order:{data['ordersn']}:{data.get('status', '')}:{data.get('update_time', '')}"
-    else:  # other kinds are not acted on; keyed by their whole content
-        key = content_key(code, message)
-    account = str(message.get("shop_id", ""))
-    return Notice(key=key[:200], orders=code == ORDER_STATUS, account=account)
+    """Order Status Update Push (code 3) asks for an order pull; other codes are noted."""
+    return Notice(
+        key=content_key(message),
+        orders=int(message["code"]) == ORDER_STATUS,
+        account=str(message.get("shop_id", "")),
+    )
 
 
-RECEIVER = Receiver(verify=verify, read=read, account_secret="shop_id")
+RECEIVER = Receiver(
+    verify=verify,
+    read=read,
+    app_secret="partner_id",
+    account_secret="shop_id",
+    console="Push Mechanism của ứng dụng trên Shopee Open Platform Console",
+)

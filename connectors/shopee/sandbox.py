@@ -39,6 +39,9 @@ CLOCK_SKEW = 300
 MIN_PRICE, MAX_PRICE = 1_000, 120_000_000
 MAX_STOCK = 999_999
 ORDER_WINDOW = 15 * 86400
+# "The seller's authorization for your App to access their shop's data is only valid for
+# 1 year" (push-mechanism-notifications.md, Open API Authorization Expiry Push).
+AUTHORISATION_LIFETIME = 365 * 86400
 ORDER_STATUSES = {"shipped": "SHIPPED", "cancelled": "CANCELLED", "to_return": "TO_RETURN"}
 
 
@@ -83,6 +86,7 @@ class ShopeeSandbox(Sandbox):
             api + "product/get_model_list": self._get_model_list,
             api + "order/get_order_list": self._get_order_list,
             api + "order/get_order_detail": self._get_order_detail,
+            api + "shop/get_shop_info": self._get_shop_info,
         }
 
     def initial_state(self) -> dict:
@@ -179,9 +183,17 @@ class ShopeeSandbox(Sandbox):
 
     # Tokens
 
-    def issue_tokens(self, access_ttl: float = 14400, refresh_ttl: float = 30 * 86400) -> dict:
-        """A new token pair for this shop, as after the seller's consent (tests, demo)."""
+    def issue_tokens(
+        self,
+        access_ttl: float = 14400,
+        refresh_ttl: float = 30 * 86400,
+        authorisation_ttl: float = AUTHORISATION_LIFETIME,
+        authorised: tuple[int, int] | None = None,
+    ) -> dict:
+        """A new token pair for this shop, as after the seller's consent (tests, demo);
+        a refresh passes on the authorisation's (auth_time, expire_time)."""
         now = time.time()
+        auth_time, expire_time = authorised or (int(now), int(now + authorisation_ttl))
         access, refresh = secrets.token_hex(16), secrets.token_hex(16)
         with self.state.lock:
             self.state.data["tokens"][access] = {
@@ -190,6 +202,8 @@ class ShopeeSandbox(Sandbox):
                 "refresh_expires_at": now + refresh_ttl,
                 "refresh_used": False,
                 "shop_id": self.shop_id,
+                "auth_time": auth_time,
+                "expire_time": expire_time,
             }
             self.state.save()
         return {
@@ -226,7 +240,8 @@ class ShopeeSandbox(Sandbox):
             if entry["refresh_expires_at"] < time.time():
                 raise Refused("refresh_token_expired", "The refresh_token has expired.", 403)
             entry["refresh_used"] = True
-            tokens = self.issue_tokens()
+            authorised = (entry.get("auth_time", 0), entry.get("expire_time", 0))
+            tokens = self.issue_tokens(authorised=authorised)
         reply = {"request_id": uuid.uuid4().hex, "error": "", "message": ""}
         return Response(
             200,
@@ -239,6 +254,24 @@ class ShopeeSandbox(Sandbox):
                 "shop_id": self.shop_id,
             },
         )
+
+    def _get_shop_info(self, request: Request, _: dict) -> Response:
+        """The shop and its authorisation's start and end (`expire_time`), answered at
+        the top level as v2.shop.get_shop_info's sample shows, not under `response`."""
+        with self.state.lock:
+            entry = self.state.data["tokens"][request.query["access_token"]]
+        info = {
+            "request_id": uuid.uuid4().hex,
+            "error": "",
+            "message": "",
+            "shop_name": "OCOP sandbox",
+            "region": "VN",
+            "status": "NORMAL",
+            "auth_time": entry["auth_time"],
+            "expire_time": entry["expire_time"],
+            "is_cb": False,
+        }
+        return Response(200, info)
 
     # Media
 
