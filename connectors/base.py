@@ -126,6 +126,10 @@ class RemoteOrder:
 
 class Adapter(Protocol):
     kind: str
+    # Seconds to leave between creating an item and adding its variations; when not 0,
+    # `create_item` only creates the item (no SKUs in the answer) and the engine calls
+    # `add_variations` for the pass's new items after one such wait.
+    variations_after_seconds: float
 
     def refresh(self, refresh_token: str) -> Tokens: ...
 
@@ -140,6 +144,9 @@ class Adapter(Protocol):
         never made twice)."""
 
     def create_item(self, payload: ListingPayload) -> RemoteItem: ...
+
+    def add_variations(self, item_id: str, skus: list[SkuPayload]) -> list[RemoteSku]:
+        """The SKUs of an item `create_item` made without them (see above)."""
 
     def update_item(self, item: RemoteItem, payload: ListingPayload) -> None: ...
 

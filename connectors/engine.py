@@ -13,7 +13,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,6 +67,11 @@ class Pass:
     dry_run: bool = False
     report: Report = field(default_factory=Report)
     progress: Callable[[str], None] = lambda line: None
+    # Items created this pass whose variations are added after a wait (`_add_variations`).
+    _without_variations: list[tuple[Desired, dict[str, Listing], RemoteItem]] = field(
+        default_factory=list
+    )
+    _last_create: float = 0.0
 
     def run(self) -> Report:
         self.progress("orders")
@@ -99,6 +104,7 @@ class Pass:
                 self._create(item, rows)
             else:
                 self._update(item, rows, prices, stocks)
+        self._add_variations()
         self.progress("price")
         self._push("update_prices", prices, "pushed_price", "price")
         self.progress("stock")
@@ -217,6 +223,25 @@ class Pass:
         # may be stale: record what it shows, so the next pass sends what differs.
         self._bind(item, rows, remote, pushed=not found)
         self.report.counts["create"] += 1
+        if not found and not remote.skus:  # its variations come after a wait
+            self._without_variations.append((item, rows, remote))
+            self._last_create = time.monotonic()
+
+    def _add_variations(self) -> None:
+        """The variations of the items this pass created without them, after one wait
+        for all (the marketplace's `variations_after_seconds` since the last create)."""
+        if not self._without_variations:
+            return
+        after = self.caller.adapter.variations_after_seconds
+        self.caller.sleep(max(0.0, self._last_create + after - time.monotonic()))
+        for item, rows, remote in self._without_variations:
+            try:
+                skus = self.caller("add_variations", remote.external_id, self._payload(item).skus)
+            except MarketplaceError as error:
+                self._fail(rows.values(), error, keep_state=True)  # the next pass adds them
+                continue
+            self._bind(item, rows, replace(remote, skus=skus), pushed=True)
+        self._without_variations = []
 
     def _bind(self, item: Desired, rows: dict[str, Listing], remote: RemoteItem, pushed: bool):
         """Record the marketplace's ids. A SKU the item does not carry yet (a create

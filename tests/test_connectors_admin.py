@@ -98,6 +98,7 @@ def test_a_new_channel_needs_the_keys_that_sign_calls(as_staff):
 
 
 def submenu_labels(rf, user) -> list[str]:
+    reverse("wagtailadmin_home")  # loads the URLconf, which registers the viewsets' menus
     request = rf.get("/admin/")
     request.user = user
     with translation.override("vi"):

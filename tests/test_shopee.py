@@ -3,6 +3,7 @@ against the Shopee sandbox running in a thread of this process."""
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -14,6 +15,7 @@ from connectors.base import (
     ListingPayload,
     MarketplaceError,
     PermanentError,
+    RemoteItem,
     SkuChange,
     SkuPayload,
     TransientError,
@@ -143,8 +145,15 @@ def stock_changes(item, values: dict[str, int]) -> list[SkuChange]:
     ]
 
 
+def create(adapter: ShopeeAdapter, payload: ListingPayload) -> RemoteItem:
+    """What the engine does: the item, then (after its wait) its variations."""
+    item = adapter.create_item(payload)
+    assert item.skus == []
+    return replace(item, skus=adapter.add_variations(item.external_id, payload.skus))
+
+
 def test_create_find_update_delist(adapter: ShopeeAdapter, image_id: str, base_url: str) -> None:
-    created = adapter.create_item(listing("19-00001", image_id))
+    created = create(adapter, listing("19-00001", image_id))
     assert [sku.seller_sku for sku in created.skus] == ["19-00001-1", "19-00001-2", "19-00001-3"]
     assert len({sku.external_id for sku in created.skus}) == 3
 
@@ -178,8 +187,9 @@ def test_failed_variations_are_completed_by_update_item(
 ) -> None:
     good = listing("19-00002", image_id, count=2)
     cheap = SkuPayload("19-00002-2", "Hộp 200 g", 500, 5, 200)  # below the sandbox minimum
-    with pytest.raises(UnknownOutcome):
-        adapter.create_item(listing("19-00002", image_id, skus=[good.skus[0], cheap]))
+    item = adapter.create_item(listing("19-00002", image_id, skus=[good.skus[0], cheap]))
+    with pytest.raises(PermanentError):
+        adapter.add_variations(item.external_id, [good.skus[0], cheap])
 
     half = adapter.find_item("19-00002", [s.seller_sku for s in good.skus])
     assert half is not None and [s.external_id for s in half.skus] == ["0"]
@@ -192,8 +202,8 @@ def test_failed_variations_are_completed_by_update_item(
 def test_sixty_models_take_one_call_per_item_and_fifty_models(
     adapter: ShopeeAdapter, image_id: str, base_url: str
 ) -> None:
-    big = adapter.create_item(listing("19-00010", image_id, count=50))
-    small = adapter.create_item(listing("19-00011", image_id, count=10))
+    big = create(adapter, listing("19-00010", image_id, count=50))
+    small = create(adapter, listing("19-00011", image_id, count=10))
     skus = [(item, sku) for item in (big, small) for sku in item.skus]
     assert len(skus) == 60
 
@@ -210,7 +220,7 @@ def test_sixty_models_take_one_call_per_item_and_fifty_models(
 
 
 def test_one_refused_model_fails_alone(adapter: ShopeeAdapter, image_id: str) -> None:
-    item = adapter.create_item(listing("19-00003", image_id))
+    item = create(adapter, listing("19-00003", image_id))
     outcomes = adapter.update_stock(
         stock_changes(item, {"19-00003-1": 4, "19-00003-2": -1, "19-00003-3": 6})
     )
@@ -228,7 +238,7 @@ def test_one_refused_model_fails_alone(adapter: ShopeeAdapter, image_id: str) ->
 def test_a_refused_call_fails_its_skus_without_raising(
     adapter: ShopeeAdapter, image_id: str, base_url: str
 ) -> None:
-    item = adapter.create_item(listing("19-00004", image_id, count=2))
+    item = create(adapter, listing("19-00004", image_id, count=2))
     missing = [SkuChange("424242", "1", "19-00009-1", 3)]
     [outcome] = adapter.update_stock(missing)
     assert isinstance(outcome.error, PermanentError)
@@ -356,7 +366,7 @@ def test_timeout_is_transient_and_unknown_for_writes(
 def test_orders_since_sees_new_and_cancelled_orders(
     adapter: ShopeeAdapter, image_id: str, base_url: str
 ) -> None:
-    adapter.create_item(listing("19-00007", image_id, count=2))
+    create(adapter, listing("19-00007", image_id, count=2))
     lines = [
         {"seller_sku": "19-00007-1", "quantity": 2},
         {"seller_sku": "19-00007-2", "quantity": 1},
@@ -387,7 +397,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     token = first.issue_tokens()["access_token"]
     with running(first) as url:
         adapter = make_adapter(url, token)
-        created = adapter.create_item(listing("19-00008", adapter.upload_image(b"png", "a.png")))
+        created = create(adapter, listing("19-00008", adapter.upload_image(b"png", "a.png")))
     with running(ShopeeSandbox(state_file=state_file)) as url:
         found = make_adapter(url, token).find_item("19-00008", [])
     assert found is not None and found.external_id == created.external_id
@@ -395,7 +405,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 
 
 def test_html_page_lists_items(adapter: ShopeeAdapter, image_id: str, base_url: str) -> None:
-    adapter.create_item(listing("19-00009", image_id, count=1))
+    create(adapter, listing("19-00009", image_id, count=1))
     page = requests.get(base_url + "/", timeout=5)
     assert page.headers["content-type"].startswith("text/html")
     assert "Mật ong rừng U Minh 19-00009" in page.text
@@ -492,7 +502,7 @@ def test_an_order_to_return_was_shipped_not_cancelled(
 ) -> None:
     """TO_RETURN: the buyer asks to send back a delivered parcel; its units left the shelf
     and come back only if the return is accepted and the seller restocks them."""
-    adapter.create_item(listing("19-00010", image_id, count=1))
+    create(adapter, listing("19-00010", image_id, count=1))
     lines = [{"seller_sku": "19-00010-1", "quantity": 1}]
     order_id = control(base_url, "/_sandbox/orders", {"lines": lines})["order_id"]
     control(base_url, f"/_sandbox/orders/{order_id}/shipped", {})
@@ -504,7 +514,7 @@ def test_an_order_to_return_was_shipped_not_cancelled(
 def test_variations_use_standardise_tier_variation_not_the_deprecated_field(
     adapter: ShopeeAdapter, image_id: str, sandbox: ShopeeSandbox
 ) -> None:
-    created = adapter.create_item(listing("19-00011", image_id, count=2))
+    created = create(adapter, listing("19-00011", image_id, count=2))
     with sandbox.state.lock:
         tiers = sandbox.state.data["items"][created.external_id]["tier_variation"]
     assert tiers == [
@@ -521,7 +531,7 @@ def test_a_content_update_keeps_each_models_own_weight(
     adapter: ShopeeAdapter, image_id: str, sandbox: ShopeeSandbox
 ) -> None:
     """update_item with `weight` "will overwrite the weight of all models" (its spec)."""
-    created = adapter.create_item(listing("19-00012", image_id, count=3))
+    created = create(adapter, listing("19-00012", image_id, count=3))
     adapter.update_item(created, listing("19-00012", image_id, count=3, title="Mật ong mới"))
     with sandbox.state.lock:
         item = sandbox.state.data["items"][created.external_id]

@@ -140,6 +140,27 @@ def test_thirty_percent_failures_converge_without_duplicates(market, demo):
     assert all(live[s]["stock"] == levels[s].available for s in demo)
 
 
+def test_new_items_get_their_variations_after_one_wait_for_all(market, demo):
+    """Shopee's guide: create variants 5 s after the item (creating-product.md), so a
+    pass creates every new item, waits once, then adds each item's variations."""
+    channel = make_channel(market)
+    waits: list[float] = []
+    market.sandbox.journal = []
+    run = run_pass(channel, adapter_for(channel), sleep=waits.append)
+    assert run.status == "ok", run.errors
+    assert set(market.live_skus()) == set(demo)
+    paths = [request.path.rsplit("/", 1)[-1] for request in market.sandbox.journal]
+    long_waits = [seconds for seconds in waits if seconds > 1]
+    if market.kind == "shopee":
+        last_create = max(i for i, path in enumerate(paths) if path == "add_item")
+        first_variation = paths.index("init_tier_variation")
+        assert last_create < first_variation
+        assert paths.count("init_tier_variation") == run.counts["create"] > 10
+        assert len(long_waits) == 1 and 4 < long_waits[0] <= 5
+    else:  # Lazada's /product/create carries the SKUs: nothing to wait for
+        assert "init_tier_variation" not in paths and long_waits == []
+
+
 def test_expired_token_is_refreshed_and_a_dead_refresh_asks_for_reauthorisation(market, demo):
     channel = make_channel(market, token_expires_at=timezone.now() - datetime.timedelta(hours=1))
     old = channel.get_secrets()["access_token"]

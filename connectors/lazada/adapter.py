@@ -36,6 +36,7 @@ from connectors.base import (
     RemoteSku,
     SkuChange,
     SkuOutcome,
+    SkuPayload,
     Tokens,
 )
 from connectors.lazada.client import DetailedError, LazadaClient
@@ -74,6 +75,7 @@ ORDER_STATES = {
 
 class LazadaAdapter:
     kind = "lazada"
+    variations_after_seconds = 0.0  # /product/create takes the SKUs with the product
 
     def __init__(
         self,
@@ -106,6 +108,9 @@ class LazadaAdapter:
             expires_at=now + float(answer.get("expires_in", 0)),
             authorisation_expires_at=now + refresh_left if refresh_left else None,
         )
+
+    def add_variations(self, item_id: str, skus: list[SkuPayload]) -> list[RemoteSku]:
+        raise NotImplementedError("Lazada creates a product with its SKUs")
 
     def authorisation_end(self) -> None:
         """Lazada says when authorisation ends only with the tokens (`refresh_expires_in`

@@ -25,7 +25,6 @@ from connectors.base import (
     SkuOutcome,
     SkuPayload,
     Tokens,
-    UnknownOutcome,
     chunks,
 )
 
@@ -63,6 +62,7 @@ class ShopeeAdapter:
     brand); "logistic_id" the shipping channel. Other keys belong to other channels."""
 
     kind = "shopee"
+    variations_after_seconds = 5.0  # creating-product.md, see create_item
 
     def __init__(
         self,
@@ -120,9 +120,12 @@ class ShopeeAdapter:
     # Listings
 
     def create_item(self, payload: ListingPayload) -> RemoteItem:
-        """add_item, then the variations. If the second call fails the item exists without
-        models: UnknownOutcome makes the engine look it up (find_item answers it with the
-        single model "0"), and update_item adds the variations."""
+        """add_item only: "It is recommended that you create variants after an interval
+        of 5 seconds after creating an item, because there may be a delay in creating item
+        data" (creating-product.md), so the engine waits once for all the pass's new items
+        and then calls `add_variations`. If that fails, the item exists without models:
+        the next pass finds it (find_item answers it with the single model "0") and
+        update_item adds the variations."""
         if not payload.skus or len(payload.skus) > MAX_MODELS:
             raise PermanentError(f"Shopee: an item needs 1 to {MAX_MODELS} SKUs.", "sku_count")
         if len({sku.name for sku in payload.skus}) != len(payload.skus):
@@ -136,13 +139,10 @@ class ShopeeAdapter:
             "logistic_info": [{"logistic_id": _logistic_id(payload), "enabled": True}],
         }
         item_id = str(self.client.post("/api/v2/product/add_item", body)["item_id"])
-        try:
-            skus = self._init_variations(item_id, payload.skus)
-        except MarketplaceError as exc:
-            raise UnknownOutcome(
-                f"Shopee: item {item_id} created, its variations not: {exc.message}", exc.code
-            ) from None
-        return RemoteItem(external_id=item_id, skus=skus, url=self._url(item_id), status="NORMAL")
+        return RemoteItem(external_id=item_id, url=self._url(item_id), status="NORMAL")
+
+    def add_variations(self, item_id: str, skus: list[SkuPayload]) -> list[RemoteSku]:
+        return self._init_variations(item_id, skus)
 
     def update_item(self, item: RemoteItem, payload: ListingPayload) -> None:
         """Without `weight`: "Updating the weight of this item will overwrite the weight of
