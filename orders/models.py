@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.money import VndField
 from catalogue.text import NormalizedTextModel
 
 
@@ -238,12 +239,10 @@ class ShippingRule(NormalizedTextModel):
         verbose_name=_("giao đến tỉnh"),
         help_text=_("Để trống: áp dụng cho mọi tỉnh."),
     )
-    base_fee = models.PositiveIntegerField(_("phí cơ bản (đồng)"))
+    base_fee = VndField(_("phí cơ bản (đồng)"))
     included_grams = models.PositiveIntegerField(_("khối lượng trong phí cơ bản (g)"))
-    per_kg_fee = models.PositiveIntegerField(_("mỗi kg thêm (đồng)"))
-    free_from = models.PositiveBigIntegerField(
-        _("miễn phí từ (đồng tiền hàng)"), null=True, blank=True
-    )
+    per_kg_fee = VndField(_("mỗi kg thêm (đồng)"))
+    free_from = VndField(_("miễn phí từ (đồng tiền hàng)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phí vận chuyển")

@@ -91,10 +91,17 @@ def test_sorting():
     assert stars == sorted(stars, reverse=True)
 
 
+def test_the_price_filter_reads_amounts_as_people_type_them():
+    plain = [card.entry.pk for card in run("price_min=150000&price_max=300000").cards]
+    typed = [card.entry.pk for card in run("price_min=150.000&price_max=300k").cards]
+    assert typed == plain and plain
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
         ("stars=9", "stars"),
+        ("price_min=²", "price_min"),
         ("province=99", "province"),
         ("commune=abc", "commune"),
         ("price_min=500000&price_max=1000", "price_max"),

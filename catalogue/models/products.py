@@ -15,6 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from catalogue import listeners
+from catalogue.money import VndField
 from catalogue.panels import ProductNotesPanel
 from catalogue.text import NormalizedTextModel, normalize_text_fields
 from catalogue.validators import validate_gtin
@@ -239,12 +240,12 @@ class ProductVariant(NormalizedTextModel, Orderable):
     product = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64, unique=True, editable=False)
     name = models.CharField(_("tên phân loại"), max_length=120, help_text=_("Ví dụ: hộp 200 g"))
-    price = models.PositiveBigIntegerField(
+    price = VndField(
         _("giá (đồng)"),
         validators=[MinValueValidator(1000)],
-        help_text=_("Số nguyên, đơn vị đồng, ví dụ 150000"),
+        help_text=_("Ví dụ 150.000 hoặc 150k"),
     )
-    compare_at_price = models.PositiveBigIntegerField(_("giá gốc (đồng)"), null=True, blank=True)
+    compare_at_price = VndField(_("giá gốc (đồng)"), null=True, blank=True)
     weight_grams = models.PositiveIntegerField(
         _("khối lượng vận chuyển (g)"), help_text=_("Cả bao bì, dùng tính phí vận chuyển")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ProducerType, StorefrontEntry, StorefrontMark
+from catalogue.money import MoneyField
 
 from . import reference, search
 
@@ -37,9 +38,15 @@ class FlagFilter(django_filters.Filter):
 
 
 class IntegerFilter(django_filters.NumberFilter):
-    """Whole numbers only: ids and VND amounts have no decimals."""
+    """Whole numbers only: ids have no decimals."""
 
     field_class = forms.IntegerField
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount in đồng, typed as people type it (150.000, 150k)."""
+
+    field_class = MoneyField
 
 
 def valid_stars() -> Case:
@@ -141,14 +148,14 @@ class ProductFilter(django_filters.FilterSet):
     producer_type = django_filters.ChoiceFilter(
         label=_("Loại hình chủ thể"), choices=ProducerType.choices
     )
-    price_min = IntegerFilter(
+    price_min = MoneyFilter(
         label=_("Giá từ (đồng)"),
         field_name="min_price",
         lookup_expr="gte",
         min_value=0,
         max_value=MAX_PRICE,
     )
-    price_max = IntegerFilter(
+    price_max = MoneyFilter(
         label=_("Giá đến (đồng)"),
         field_name="min_price",
         lookup_expr="lte",
