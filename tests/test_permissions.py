@@ -184,6 +184,48 @@ def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
 
 
+def _add_tea(client, coop, slug_from_browser: str):
+    add_url, form, data = _add_product_form(
+        client, coop.page, "Trà Hoa Vàng Đặc Biệt Thử Nghiệm", slug_from_browser, "I.2b"
+    )
+    assert "slug" not in form.fields  # a producer never sees it
+    variants = form.formsets["variants"]
+    data[variants.management_form.add_prefix("TOTAL_FORMS")] = 1
+    data.update(
+        {
+            f"{variants.prefix}-0-name": "Hộp 100 g",
+            f"{variants.prefix}-0-price": "250.000",  # as people write it
+            f"{variants.prefix}-0-weight_grams": "300",
+            f"{variants.prefix}-0-barcode": "",
+            f"{variants.prefix}-0-ORDER": "1",
+        }
+    )
+    data["action-submit"] = "action-submit"
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_the_server_makes_the_slug_not_the_browser(setup, client, coop):
+    # What Wagtail's script made of the title, sent anyway: ignored.
+    _add_tea(client, coop, "tra-hoa-vang-djc-bit-th-nghim")
+    _add_tea(client, coop, "")
+    first, second = ProductPage.objects.filter(title__startswith="Trà Hoa Vàng").order_by("pk")
+    assert first.slug == "tra-hoa-vang-dac-biet-thu-nghiem"
+    assert second.slug == "tra-hoa-vang-dac-biet-thu-nghiem-2"  # a sibling has the first
+    assert [v.price for v in first.variants.all()] == [250_000]
+    # Editing keeps the address, whatever the new title.
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[first.pk]))
+    assert "slug" not in edit.context["form"].fields
+    assert 'data-w-sync-target-value="#id_slug"' not in edit.content.decode()
+
+
+def test_province_staff_may_set_a_slug_in_a_plain_box(client, staff, coop, make_product):
+    product = make_product(coop.page)
+    client.force_login(staff)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[product.pk])).content.decode()
+    assert 'name="slug"' in html and "w-slug" not in html
+
+
 def test_stock_take_never_undoes_a_sale_made_meanwhile(setup, client):
     own, _foreign, _image = setup
     sku = own.variants.first().sku
@@ -237,7 +279,8 @@ def test_another_producers_image_cannot_be_attached_by_id(setup, client):
     )
 
 
-def test_typed_slug_colliding_after_normalising_is_a_form_error(setup, client, coop):
+def test_a_slug_staff_type_colliding_after_normalising_is_a_form_error(setup, client, coop, staff):
+    client.force_login(staff)
     add_url, _form, data = _add_product_form(
         client, coop.page, "Chè Đinh", "chè-đinh-tân-cương", "I.5a"
     )

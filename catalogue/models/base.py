@@ -1,11 +1,14 @@
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.models import Orderable, Page
 
 from catalogue import listeners
 from catalogue.forms import CataloguePageForm
 from catalogue.text import NormalizedTextModel, normalize_text_fields, slugify_vi
+
+SLUG_PERMISSION = "catalogue.change_certificate"  # province staff (catalogue.roles)
 
 
 class CataloguePage(Page):
@@ -22,6 +25,23 @@ class CataloguePage(Page):
     base_form_class = CataloguePageForm
     # Page's own SlugField; declared for mypy only, as Wagtail ships no types.
     slug: str
+
+    # The slug is made on the server (`_set_core_field_defaults`), never in the browser:
+    # Wagtail's script turns "Đặc Biệt" into "djc-bit". So the title does not fill the
+    # slug, the slug box is a plain text box (our rule applies on save), and only province
+    # staff see it; everyone else gets the slug made from the title, with a suffix when a
+    # sibling has it, and an existing page keeps its address.
+    content_panels = [TitleFieldPanel("title", targets=[])]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug", widget=forms.TextInput, permission=SLUG_PERMISSION),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+            ],
+            heading=_("Cho công cụ tìm kiếm"),
+        ),
+    ]
 
     class Meta:
         abstract = True
