@@ -87,6 +87,17 @@ def test_switching_language_works_on_a_bare_site(structure, english):
     assert "Bộ lọc" not in html
 
 
+def test_the_admin_stays_vietnamese_on_a_phone_set_to_english(client, staff, english):
+    """The shopper's language choice (cookie) and the phone's (Accept-Language) are both
+    English here; the admin still speaks Vietnamese, for the login page and after it."""
+    login = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'<html[^>]* lang="vi"', login) and "Đăng nhập" in login
+    client.force_login(staff)
+    home = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'<html[^>]* lang="vi"', home)
+    assert '<html lang="en">' in client.get("/san-pham/").content.decode()  # the shop follows
+
+
 def test_every_message_is_translated_and_none_is_fuzzy():
     entries = read_po(PO)
     header, messages = entries[0], entries[1:]

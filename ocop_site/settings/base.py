@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ocop_site.admin_language.AdminInVietnamese",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,7 +103,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first; English for visitors and staff who prefer it.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The admin is in Vietnamese only (ocop_site.admin_language); a profile cannot switch it.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", _("Tiếng Việt"))]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
