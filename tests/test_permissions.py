@@ -155,18 +155,18 @@ def _add_product_form(client, producer_page, title: str, slug: str, category: st
     return add_url, form, _form_data(form, title=title, slug=slug, ocop_category=category_id)
 
 
-def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
-    # The slug as typed; stored as ASCII.
-    add_url, form, data = _add_product_form(
-        client, coop.page, "Mật ong Quảng Lạc", "mật-ong-quảng-lạc", "I.2b"
-    )
+def _submit_new_product(client, producer_page, title: str, slug: str, variant: tuple):
+    """Type a new product with one variant (name, price as typed, weight) into the admin
+    and send it for review; returns the add form it was typed into."""
+    add_url, form, data = _add_product_form(client, producer_page, title, slug, "I.2b")
     variants = form.formsets["variants"]
     data[variants.management_form.add_prefix("TOTAL_FORMS")] = 1
+    name, price, weight = variant
     data.update(
         {
-            f"{variants.prefix}-0-name": "Chai 500 ml",
-            f"{variants.prefix}-0-price": "250000",
-            f"{variants.prefix}-0-weight_grams": "800",
+            f"{variants.prefix}-0-name": name,
+            f"{variants.prefix}-0-price": price,
+            f"{variants.prefix}-0-weight_grams": weight,
             f"{variants.prefix}-0-barcode": "",
             f"{variants.prefix}-0-ORDER": "1",
         }
@@ -174,6 +174,13 @@ def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
     data["action-submit"] = "action-submit"
     response = client.post(add_url, data)
     assert response.status_code == 302, response.context["form"].errors
+    return form
+
+
+def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
+    # The slug as typed; stored as ASCII.
+    variant = ("Chai 500 ml", "250000", "800")
+    _submit_new_product(client, coop.page, "Mật ong Quảng Lạc", "mật-ong-quảng-lạc", variant)
     product = ProductPage.objects.get(title="Mật ong Quảng Lạc")
     assert not product.live  # waits for province staff
     assert product.slug == "mat-ong-quang-lac"
@@ -185,24 +192,10 @@ def test_cooperative_adds_a_product_through_the_admin(setup, client, coop):
 
 
 def _add_tea(client, coop, slug_from_browser: str):
-    add_url, form, data = _add_product_form(
-        client, coop.page, "Trà Hoa Vàng Đặc Biệt Thử Nghiệm", slug_from_browser, "I.2b"
-    )
+    variant = ("Hộp 100 g", "250.000", "300")  # the price as people write it
+    title = "Trà Hoa Vàng Đặc Biệt Thử Nghiệm"
+    form = _submit_new_product(client, coop.page, title, slug_from_browser, variant)
     assert "slug" not in form.fields  # a producer never sees it
-    variants = form.formsets["variants"]
-    data[variants.management_form.add_prefix("TOTAL_FORMS")] = 1
-    data.update(
-        {
-            f"{variants.prefix}-0-name": "Hộp 100 g",
-            f"{variants.prefix}-0-price": "250.000",  # as people write it
-            f"{variants.prefix}-0-weight_grams": "300",
-            f"{variants.prefix}-0-barcode": "",
-            f"{variants.prefix}-0-ORDER": "1",
-        }
-    )
-    data["action-submit"] = "action-submit"
-    response = client.post(add_url, data)
-    assert response.status_code == 302, response.context["form"].errors
 
 
 def test_the_server_makes_the_slug_not_the_browser(setup, client, coop):
