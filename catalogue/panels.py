@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
 from catalogue import listeners
+from catalogue.workflow_notes import sent_back_reason
 
 
 class ProductNotesPanel(Panel):
@@ -27,3 +28,25 @@ class ProductNotesPanel(Panel):
 
         def is_shown(self) -> bool:
             return bool(self.notes)
+
+
+class SentBackPanel(Panel):
+    """At the top of the editor while staff's "Từ chối" stands: their reason, in their words."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("Cán bộ OCOP tỉnh đề nghị sửa"))
+        super().__init__(**kwargs)
+
+    @property
+    def clean_name(self) -> str:
+        return super().clean_name or "sent_back"
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "catalogue/admin/sent_back_panel.html"
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.reason = sent_back_reason(self.instance) if self.instance.pk else None
+
+        def is_shown(self) -> bool:
+            return self.reason is not None

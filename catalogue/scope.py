@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -62,6 +63,13 @@ def scoped_producers(request: HttpRequest) -> QuerySet:
     """The producers the request's user acts for, by title: the choices of every
     "producer" filter in the admin."""
     return scope_for(request.user).filter(ProducerPage.objects.order_by("title"), field="pk")
+
+
+def signed_in_user(request: HttpRequest) -> AbstractUser:
+    """The admin's signed-in user (Wagtail lets no one else in), typed as such."""
+    if not isinstance(request.user, AbstractUser):
+        raise PermissionDenied
+    return request.user
 
 
 class ProvinceStaffPermissionPolicy(ModelPermissionPolicy):

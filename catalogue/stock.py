@@ -5,7 +5,8 @@ available stock (on hand − reserved) never goes below zero."""
 from collections.abc import Callable, Mapping
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from catalogue import listeners
 from catalogue.models import StockItem
@@ -41,6 +42,15 @@ def _changed(skus: list[str], available: bool = True) -> None:
 def _require_positive(quantity: int) -> None:
     if quantity <= 0:
         raise StockError(f"Số lượng phải lớn hơn 0 (nhận {quantity}).")
+
+
+def units_available() -> Coalesce:
+    """For `ProductVariant.objects.annotate(units=units_available())`: units left to sell
+    of each variant's SKU; a SKU never counted has 0."""
+    available = StockItem.objects.filter(sku=OuterRef("sku")).values(
+        available=F("on_hand") - F("reserved")
+    )
+    return Coalesce(Subquery(available, output_field=IntegerField()), 0)
 
 
 def get(sku: str) -> StockItem:

@@ -4,12 +4,19 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_stock import stock_view
 from catalogue.models import Certificate, Commune, ProductPage, Province
+from catalogue.producer_home import ProducerHomePanel
 from catalogue.qr_labels import qr_labels_view
+from catalogue.quick_product_views import quick_product_view
+from catalogue.review import queue as review_queue
+from catalogue.review_views import queue_rows, review_queue_view, review_view
+from catalogue.scope import scope_for
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -85,3 +92,95 @@ def qr_labels_urls():
 @hooks.register("register_admin_menu_item")
 def qr_labels_menu_item():
     return MenuItem(_("In nhãn QR"), reverse("catalogue_qr_labels"), icon_name="tag", order=206)
+
+
+class ProducersMenuItem(MenuItem):
+    """Shown to whoever acts for at least one producer."""
+
+    def is_shown(self, request) -> bool:
+        return not scope_for(request.user).is_empty
+
+
+@hooks.register("register_admin_urls")
+def quick_product_urls():
+    return [path("san-pham-nhanh/", quick_product_view, name="catalogue_quick_product")]
+
+
+@hooks.register("register_admin_menu_item")
+def quick_product_menu_item():
+    return ProducersMenuItem(
+        _("Thêm sản phẩm nhanh"), reverse("catalogue_quick_product"), icon_name="plus", order=50
+    )
+
+
+@hooks.register("construct_page_action_menu")
+def submit_for_review_first(menu_items, request, context):
+    """Whoever cannot publish (a producer, a helper) gets "Gửi duyệt" as the big button,
+    "Lưu nháp" in the menu beside it: drafts left unsent were the usual mistake. Wagtail
+    makes the first item the button (wagtail/admin/action_menu.py, PageActionMenu)."""
+    names = [item.name for item in menu_items]
+    if "action-publish" in names:
+        return
+    # While it waits for review the page is locked: the big button says so, and
+    # withdrawing ("Ngừng quy trình", else first) moves into the menu.
+    for first in ("action-submit", "action-page-locked"):
+        if first in names:
+            menu_items.insert(0, menu_items.pop(names.index(first)))
+            return
+
+
+@hooks.register("register_admin_urls")
+def review_urls():
+    return [
+        path("duyet/", review_queue_view, name="catalogue_review_queue"),
+        path("duyet/<int:page_id>/", review_view, name="catalogue_review"),
+    ]
+
+
+class ReviewMenuItem(MenuItem):
+    """For whoever may approve (province staff), with the number waiting."""
+
+    def is_shown(self, request) -> bool:
+        return scope_for(request.user).all_producers
+
+    def render_component(self, request):
+        label = f"{self.label} ({review_queue(request.user).count()})"
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name)
+
+
+@hooks.register("register_admin_menu_item")
+def review_menu_item():
+    return ReviewMenuItem(
+        _("Duyệt sản phẩm"), reverse("catalogue_review_queue"), icon_name="tasks", order=40
+    )
+
+
+class ReviewQueuePanel(Component):
+    name = "ocop_review_queue"
+    template_name = "catalogue/admin/review_panel.html"
+    order = 10  # first: deciding is what staff come for
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        count = len(self.rows)
+        return {"rows": self.rows, "heading": _("Chờ duyệt (%(count)d)") % {"count": count}}
+
+
+@hooks.register("construct_homepage_panels")
+def review_queue_first(request, panels):
+    """Staff get our queue first instead of Wagtail's "awaiting your review" panel,
+    which sits below everything else and hides "Duyệt" in an unlabelled menu."""
+    if not review_queue(request.user).exists():
+        return
+    panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+    panels.append(ReviewQueuePanel(queue_rows(request.user)))
+
+
+@hooks.register("construct_homepage_panels")
+def producer_home_first(request, panels):
+    """Producers and helpers (not staff, who act for all) get their cards first."""
+    scope = scope_for(request.user)
+    if scope.producer_ids and not scope.all_producers:
+        panels.append(ProducerHomePanel(scope))

@@ -7,19 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from catalogue.models import Certificate, ProductVariant, StockItem
+from catalogue import stock
+from catalogue.models import Certificate, ProductVariant
+from catalogue.models.certificates import EXPIRY_WARNING_DAYS
 from catalogue.product_view import LOW_STOCK
 from catalogue.scope import ProducerScope, scope_for
 from orders.fulfilment import FULFILLABLE_ORDER_STATUSES
 from orders.models import SubOrder
 
 LIST_LIMIT = 10
-EXPIRY_WARNING_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,8 @@ def new_sub_orders(scope: ProducerScope) -> Shortlist:
 
 def low_stock(scope: ProducerScope) -> Shortlist:
     """Variants of live products with LOW_STOCK or fewer units to sell (none counted is 0)."""
-    available = StockItem.objects.filter(sku=OuterRef("sku")).values(
-        available=F("on_hand") - F("reserved")
-    )
     variants = ProductVariant.objects.filter(product__live=True).annotate(
-        units=Coalesce(Subquery(available, output_field=IntegerField()), 0)
+        units=stock.units_available()
     )
     return Shortlist.of(
         scope.filter(variants, field="product__producer")

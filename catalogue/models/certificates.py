@@ -22,6 +22,7 @@ from catalogue.text import NormalizedTextModel
 
 VALIDITY_MONTHS = 36
 EXPIRY_NOTICE_DAYS = 30  # the producer is told this many days before the certificate ends
+EXPIRY_WARNING_DAYS = 90  # the admin lists certificates ending within this many days
 
 
 # A save touching one of these may change whether a channel carries the product.

@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from catalogue import listeners
 from catalogue.money import VndField
-from catalogue.panels import ProductNotesPanel
+from catalogue.panels import ProductNotesPanel, SentBackPanel
 from catalogue.text import NormalizedTextModel, normalize_text_fields
 from catalogue.validators import validate_gtin
 
@@ -111,6 +111,7 @@ class ProductPage(CataloguePage):
     objects = PageManager.from_queryset(ProductPageQuerySet)()
 
     content_panels = CataloguePage.content_panels + [
+        SentBackPanel(),
         ProductNotesPanel(),
         FieldPanel("product_code", read_only=True),
         FieldPanel("ocop_category"),
