@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages as admin_messages
+from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState
 
 from catalogue import review
@@ -132,3 +133,18 @@ def review_view(request: HttpRequest, page_id: int) -> HttpResponse:
             "photos": [item.image for item in sent.gallery_images.all()],
         },
     )
+
+
+class ReviewQueuePanel(Component):
+    """The staff dashboard's first panel: what waits for their decision."""
+
+    name = "ocop_review_queue"
+    template_name = "catalogue/admin/review_panel.html"
+    order = 10  # first: deciding is what staff come for
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        count = len(self.rows)
+        return {"rows": self.rows, "heading": _("Chờ duyệt (%(count)d)") % {"count": count}}

@@ -4,7 +4,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -15,7 +14,7 @@ from catalogue.producer_home import ProducerHomePanel
 from catalogue.qr_labels import qr_labels_view
 from catalogue.quick_product_views import quick_product_view
 from catalogue.review import queue as review_queue
-from catalogue.review_views import queue_rows, review_queue_view, review_view
+from catalogue.review_views import ReviewQueuePanel, queue_rows, review_queue_view, review_view
 from catalogue.scope import scope_for
 
 
@@ -121,8 +120,8 @@ def submit_for_review_first(menu_items, request, context):
     names = [item.name for item in menu_items]
     if "action-publish" in names:
         return
-    # While it waits for review the page is locked: the big button says so, and
-    # withdrawing ("Ngừng quy trình", else first) moves into the menu.
+    # While it waits for review the page is locked for them: the big button is the
+    # disabled "page locked", not "Ngừng quy trình" (withdraw), which stays in the menu.
     for first in ("action-submit", "action-page-locked"):
         if first in names:
             menu_items.insert(0, menu_items.pop(names.index(first)))
@@ -155,24 +154,11 @@ def review_menu_item():
     )
 
 
-class ReviewQueuePanel(Component):
-    name = "ocop_review_queue"
-    template_name = "catalogue/admin/review_panel.html"
-    order = 10  # first: deciding is what staff come for
-
-    def __init__(self, rows: list[dict]):
-        self.rows = rows
-
-    def get_context_data(self, parent_context):
-        count = len(self.rows)
-        return {"rows": self.rows, "heading": _("Chờ duyệt (%(count)d)") % {"count": count}}
-
-
 @hooks.register("construct_homepage_panels")
 def review_queue_first(request, panels):
-    """Staff get our queue first instead of Wagtail's "awaiting your review" panel,
-    which sits below everything else and hides "Duyệt" in an unlabelled menu."""
-    if not review_queue(request.user).exists():
+    """Staff get our queue first, even empty, instead of Wagtail's "awaiting your review"
+    panel, which sits below everything else and hides "Duyệt" in an unlabelled menu."""
+    if not scope_for(request.user).all_producers:
         return
     panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
     panels.append(ReviewQueuePanel(queue_rows(request.user)))

@@ -166,3 +166,8 @@ def test_a_producer_cannot_review(sent, coop, client):
     assert not ProductPage.objects.get(pk=sent.pk).live
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Duyệt sản phẩm" not in html
+
+
+def test_staff_see_the_queue_first_even_when_nothing_waits(as_staff):
+    html = as_staff.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Chờ duyệt (0)" in html and "Không có sản phẩm nào chờ duyệt." in html
