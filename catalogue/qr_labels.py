@@ -14,6 +14,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from catalogue import qr
 from catalogue.models import ProductPage
+from catalogue.numbers import int_or_none
 
 LABELS_PER_SHEET = 24  # 3 columns × 8 rows on A4
 MAX_COPIES = 24
@@ -43,13 +44,14 @@ def printable_products(user):
 
 
 def _ids(values: list[str]) -> set[int]:
-    return {int(value) for value in values if value.isascii() and value.isdigit()}
+    return {number for number in map(int_or_none, values) if number is not None}
 
 
 def _copies(raw: str | None) -> int:
-    if raw is None or not (raw.isascii() and raw.isdigit()):
+    copies = int_or_none(raw)
+    if copies is None:
         return 1
-    return min(max(int(raw), 1), MAX_COPIES)
+    return min(max(copies, 1), MAX_COPIES)
 
 
 def _labels(request, products) -> list[Label]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE = re.compile(r"^(?:0|\+84)[1-9]\d{8,9}$")
+_PHONE = re.compile(r"^(?:0|\+84)[1-9]\d{8,9}$", re.ASCII)
 
 
 def validate_phone_vn(value: str) -> None:
@@ -27,14 +27,14 @@ def gtin_check_digit(body: str) -> int:
 
 def validate_gtin(value: str) -> None:
     """GTIN-8/12/13/14 (EAN/UPC barcode) with a correct check digit."""
-    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+    if not (value.isascii() and value.isdigit()) or len(value) not in (8, 12, 13, 14):
         raise ValidationError(_("Mã vạch phải gồm 8, 12, 13 hoặc 14 chữ số."), code="gtin_format")
     if gtin_check_digit(value[:-1]) != int(value[-1]):
         raise ValidationError(_("Mã vạch sai số kiểm tra (chữ số cuối)."), code="gtin_check")
 
 
 # Mobile networks' prefixes after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x.
-_MOBILE = re.compile(r"^0[35789]\d{8}$")
+_MOBILE = re.compile(r"^0[35789]\d{8}$", re.ASCII)
 
 
 def normalize_mobile_vn(value: str) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Commune, Province
+from catalogue.numbers import int_or_none
 from catalogue.text import nfc
 from catalogue.validators import normalize_mobile_vn, validate_mobile_vn
 from orders.cart import MAX_PER_LINE
@@ -66,8 +67,8 @@ class AddressForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["street"].widget.attrs["autocomplete"] = "street-address"
         self.fields["province"].widget.attrs["data-communes"] = "id_commune"
-        province_id = self.data.get("province") or self.initial.get("province")
-        if province_id and str(province_id).isdigit():
+        province_id = int_or_none(str(self.data.get("province") or self.initial.get("province")))
+        if province_id is not None:
             commune = cast("forms.ModelChoiceField[Commune]", self.fields["commune"])
             commune.queryset = Commune.objects.filter(
                 province_id=province_id, retired=False

@@ -11,12 +11,14 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue import stock
 from catalogue.models import Commune, Province
+from catalogue.numbers import int_or_none
 from orders import checkout, payments
 from orders.cart import Cart, by_producer
 from orders.forms import AddressForm, AddToCartForm, LookupForm, PlaceOrderForm
@@ -52,7 +54,10 @@ def cart_view(request: HttpRequest) -> HttpResponse:
         for key, value in request.POST.items():
             if key.startswith("qty-"):
                 sku = key.removeprefix("qty-")
-                quantity = int(value) if isinstance(value, str) and value.strip().isdigit() else 0
+                quantity = int_or_none(value)
+                if quantity is None:
+                    messages.error(request, _("Số lượng phải là số nguyên, ví dụ 2."))
+                    continue
                 if sku in cart.items and quantity != cart.items[sku]:
                     result = cart.update(sku, quantity)
                     if result and 0 < result[0] < quantity:
@@ -77,8 +82,8 @@ def cart_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(request.POST)
-    back = request.POST.get("next") or reverse("orders_cart")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("orders_cart")
     if not form.is_valid():
         messages.error(request, _("Số lượng không hợp lệ (1–99)."))
@@ -322,8 +327,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def communes_json(request: HttpRequest) -> JsonResponse:
-    province = request.GET.get("province", "")
-    if not province.isdigit() or not Province.objects.filter(pk=province).exists():
+    province = int_or_none(request.GET.get("province"))
+    if province is None or not Province.objects.filter(pk=province).exists():
         raise Http404
     communes = Commune.objects.filter(province_id=province, retired=False).order_by("name")
     return JsonResponse(

@@ -122,6 +122,8 @@ def test_barcode_and_phone_validators():
         validate_gtin("8934563138166")
     with pytest.raises(ValidationError):
         validate_gtin("12345")
+    with pytest.raises(ValidationError):
+        validate_gtin("1234567²")  # str.isdigit() takes "²", int() does not
     validate_phone_vn("0912 345 678")
     validate_phone_vn("+84912345678")
     with pytest.raises(ValidationError):

@@ -223,6 +223,15 @@ def test_label_sheet_prints_only_own_live_products(catalogue, coop, client):
     assert "★" not in expired_label  # stars only while the certificate is valid
 
 
+def test_ids_and_copies_that_are_not_numbers_are_ignored(catalogue, coop, client):
+    own = catalogue[0]
+    client.login(username=coop.user.username, password=PASSWORD)
+    url = _labels_url(own) + f"&product=²&product={'9' * 5000}&copies-{own.pk}=²"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(_labels(response.content.decode())) == 1
+
+
 def test_copies_are_bounded_and_sheets_hold_24_labels(catalogue, coop, client):
     own, expired, _draft, _foreign = catalogue
     client.login(username=coop.user.username, password=PASSWORD)

@@ -9,6 +9,7 @@ from django.test import Client
 from catalogue import stock
 from catalogue.models import Commune
 from orders.models import Order
+from orders.views import ADDRESS_KEY
 
 
 @pytest.fixture
@@ -213,3 +214,39 @@ def test_card_chosen_while_card_payments_are_off_is_explained(client, shop, skus
     )
     assert response.status_code == 200 and "hình thức thanh toán" in response.text
     assert not Order.objects.exists()
+
+
+# Numbers a request carries: "²" passes str.isdigit() but not int(); 5,000 digits pass
+# neither Python's integer-string limit nor a 64-bit column. Each is refused, never a 500.
+NOT_NUMBERS = ["²", "9" * 5000, "-1", "1e3", "١٢"]
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS)
+def test_cart_quantity_that_is_not_a_number_changes_nothing(client, shop, skus, typed):
+    add(client, skus["tea"], 2)
+    response = client.post("/gio-hang/", {f"qty-{skus['tea']}": typed}, follow=True)
+    assert response.status_code == 200
+    assert "Số lượng phải là số nguyên, ví dụ 2." in response.text
+    assert f'name="qty-{skus["tea"]}" value="2"' in response.text
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS)
+def test_address_with_a_province_that_is_not_a_number_is_a_form_error(client, shop, skus, typed):
+    add(client, skus["tea"])
+    commune = Commune.objects.get(code="05983")
+    response = client.post("/thanh-toan/", {**ADDRESS, "province": typed, "commune": commune.pk})
+    assert response.status_code == 200
+    assert "errorlist" in response.text
+    assert ADDRESS_KEY not in client.session
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS)
+def test_communes_of_a_province_that_is_not_a_number_is_not_found(client, structure, typed):
+    assert client.get("/thanh-toan/xa-phuong/", {"province": typed}).status_code == 404
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_adding_to_cart_never_sends_the_shopper_to_another_site(client, shop, skus, back):
+    response = client.post("/gio-hang/them/", {"sku": skus["tea"], "quantity": 1, "next": back})
+    assert response.status_code == 302
+    assert response["Location"] == "/gio-hang/"
