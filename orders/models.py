@@ -199,6 +199,7 @@ class PaymentEvent(models.Model):
         ALREADY = "already", _("Đã xử lý trước đó")
         UNKNOWN_ORDER = "unknown_order", _("Không có đơn hàng")
         IGNORED = "ignored", _("Không cần xử lý")
+        MISMATCH = "mismatch", _("Số tiền hoặc tiền tệ không khớp")
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=64)

@@ -113,16 +113,19 @@ SETTLED_BY_PAYMENT = (
 )
 
 
-def mark_paid(order_id: int, amount: int) -> bool:
-    """The card payment succeeded: held stock leaves the shelf. Returns False when there
-    is nothing to do (a second webhook, the shopper's return came first, or the order was
-    paid and then cancelled)."""
+def mark_paid(order_id: int, amount: int, currency: str) -> str:
+    """The card payment succeeded: held stock leaves the shelf. Returns the outcome:
+    APPLIED; ALREADY when there is nothing to do (a second webhook, the shopper's return
+    came first, or the order was paid and then cancelled); MISMATCH when Stripe took
+    another amount or currency than the order's, which leaves the order unpaid, its stock
+    held with no time limit and a note for staff to sort out by hand."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status not in SETTLED_BY_PAYMENT:
-            return False
-        if amount != order.total:
-            order.add_note(_("Số tiền đã thu (%(paid)s) khác tổng đơn.") % {"paid": amount})
+            return PaymentEvent.Outcome.ALREADY
+        if amount != order.total or currency != CURRENCY:
+            _flag_mismatch(order, amount, currency)
+            return PaymentEvent.Outcome.MISMATCH
         for sub_order in order.sub_orders.order_by("pk"):
             _take_stock_for_payment(order, sub_order)
         _event(order, _("Đã thanh toán thẻ"), Order.Status.PAID)
@@ -131,7 +134,19 @@ def mark_paid(order_id: int, amount: int) -> bool:
         order.hold_until = None
         order.save(update_fields=["status", "paid_at", "hold_until", "needs_attention"])
         transaction.on_commit(partial(tasks.send_order_placed.enqueue, order.pk))
-    return True
+    return PaymentEvent.Outcome.APPLIED
+
+
+def _flag_mismatch(order: Order, amount: int, currency: str) -> None:
+    message = _("Cổng thẻ báo đã thu %(paid)s %(currency)s, đơn là %(total)s: cần kiểm tra.") % {
+        "paid": amount,
+        "currency": currency.upper(),
+        "total": format_vnd(order.total),
+    }
+    _event(order, message)
+    order.add_note(message)
+    order.hold_until = None  # what is still held stays held until staff decide
+    order.save(update_fields=["needs_attention", "hold_until"])
 
 
 def _take_stock_for_payment(order: Order, sub_order: SubOrder) -> None:
@@ -225,8 +240,8 @@ def _apply(event: stripe.Event, intent, record: PaymentEvent) -> str:
         return PaymentEvent.Outcome.UNKNOWN_ORDER
     record.order = order
     if event.type == "payment_intent.succeeded":
-        applied = mark_paid(order.pk, intent.amount)
-    elif _held_again_since(order, event.created):
+        return mark_paid(order.pk, intent.amount, intent.currency)
+    if _held_again_since(order, event.created):
         applied = False  # a failure from before the shopper's new attempt
     else:
         applied = release_hold(

@@ -237,6 +237,10 @@ def order_pay_confirm(request: HttpRequest, number: str) -> JsonResponse:
     payment_method = request.POST.get("payment_method", "")
     if not _may_see(request, order) or not payment_method or not order.payment_intent_id:
         return JsonResponse({"error": _("Yêu cầu không hợp lệ.")}, status=400)
+    if order.status == Order.Status.PAID:  # a second tap, or the webhook came first
+        return JsonResponse({"status": "succeeded", "message": _("Đơn này đã thanh toán.")})
+    if order.status not in payments.SETTLED_BY_PAYMENT:
+        return JsonResponse({"error": _("Đơn này không còn chờ thanh toán.")}, status=409)
     try:
         payments.hold_again(order)  # after a refused card the hold was given back
         status, refused = payments.confirm_on_server(order, payment_method)
@@ -262,7 +266,7 @@ def _follow_intent(order: Order) -> None:
         logger.warning("Stripe PaymentIntent retrieve failed for %s", order.number)
         return
     if intent.status == "succeeded":
-        payments.mark_paid(order.pk, intent.amount)
+        payments.mark_paid(order.pk, intent.amount, intent.currency)
 
 
 def order_view(request: HttpRequest, number: str) -> HttpResponse:

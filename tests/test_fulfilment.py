@@ -98,7 +98,7 @@ def test_cancelling_a_held_part_gives_the_units_back(skus, place, coop, other_co
 
 def test_cancelling_a_paid_part_restocks_and_asks_for_a_refund(skus, place, card, coop):
     order = place({skus["tea_small"]: 2, skus["noodles"]: 1}, method=PaymentMethod.CARD)
-    mark_paid(order.pk, order.total)
+    mark_paid(order.pk, order.total, "vnd")
     assert level(skus["tea_small"]) == (8, 0)
     tea = part(order, coop)
     change_status(tea.pk, Status.CONFIRMED, user=coop.user)
@@ -116,7 +116,7 @@ def test_cancelling_a_paid_part_restocks_and_asks_for_a_refund(skus, place, card
 
 def test_paid_part_ships_without_a_second_stock_step(skus, place, card, coop):
     order = place({skus["tea_small"]: 2}, method=PaymentMethod.CARD)
-    mark_paid(order.pk, order.total)
+    mark_paid(order.pk, order.total, "vnd")
     tea = part(order, coop)
     for status in (Status.CONFIRMED, Status.PACKED):
         change_status(tea.pk, status, user=coop.user)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalogue import stock
 from orders import expiry, payments
 from orders.models import Order, PaymentEvent, PaymentMethod, SubOrder
+from orders.views import MY_ORDERS_KEY
 
 SECRET = "whsec_test_secret"
 
@@ -30,7 +31,9 @@ def card_order(shop, place, settings):
     return order
 
 
-def event(event_type, amount, event_id="evt_1", intent="pi_test_1", created=None) -> bytes:
+def event(
+    event_type, amount, event_id="evt_1", intent="pi_test_1", created=None, currency="vnd"
+) -> bytes:
     return json.dumps(
         {
             "id": event_id,
@@ -42,7 +45,7 @@ def event(event_type, amount, event_id="evt_1", intent="pi_test_1", created=None
                     "id": intent,
                     "object": "payment_intent",
                     "amount": amount,
-                    "currency": "vnd",
+                    "currency": currency,
                 }
             },
         }
@@ -145,7 +148,7 @@ def test_late_payment_after_expiry_takes_stock_again_or_flags_a_refund(card_orde
     assert levels(card_order) == (10, 0)
     stock.set_on_hand(card_order.sku, 2)  # sold elsewhere meanwhile
 
-    assert payments.mark_paid(card_order.pk, card_order.total) is True
+    assert payments.mark_paid(card_order.pk, card_order.total, "vnd") == "applied"
     card_order.refresh_from_db()
     assert card_order.status == Order.Status.PAID
     assert "hết hàng, cần hoàn 210.000\u00a0₫ cho DH" in card_order.needs_attention
@@ -189,13 +192,13 @@ def test_a_late_failure_does_not_undo_the_shoppers_new_attempt(client, card_orde
 def test_paid_then_cancelled_order_is_never_settled_again(card_order):
     from orders import fulfilment
 
-    assert payments.mark_paid(card_order.pk, card_order.total)
+    assert payments.mark_paid(card_order.pk, card_order.total, "vnd") == "applied"
     sub_order = card_order.sub_orders.get()
     fulfilment.change_status(sub_order.pk, SubOrder.Status.CANCELLED)
     assert levels(card_order) == (10, 0)
     assert Order.objects.get(pk=card_order.pk).status == Order.Status.CANCELLED
     # the shopper reloads the order page (intent still "succeeded"), or Stripe retries
-    assert payments.mark_paid(card_order.pk, card_order.total) is False
+    assert payments.mark_paid(card_order.pk, card_order.total, "vnd") == "already"
     assert levels(card_order) == (10, 0)
     assert Order.objects.get(pk=card_order.pk).status == Order.Status.CANCELLED
 
@@ -208,7 +211,7 @@ def test_late_payment_short_for_one_producer_still_ships_the_other(shop, place, 
     expiry.expire_holds(now=timezone.now() + datetime.timedelta(hours=1))
     stock.set_on_hand(noodles, 1)  # the noodles sold out meanwhile
 
-    assert payments.mark_paid(order.pk, order.total)
+    assert payments.mark_paid(order.pk, order.total, "vnd") == "applied"
     parts = {part.producer_id: part for part in order.sub_orders.all()}
     tea_part, noodle_part = parts[shop["tea"].producer_id], parts[shop["noodles"].producer_id]
     assert (tea_part.status, tea_part.stock_state) == ("new", "committed")
@@ -243,3 +246,35 @@ def test_the_scheduler_runs_hold_expiry(card_order, shop, django_capture_on_comm
     assert levels(card_order) == (10, 0)
     # the units are visible again on the marketplaces with the next quick push
     assert PendingPush.objects.filter(channel=shopee, sku=card_order.sku).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"),
+    [pytest.param(1_000, "vnd", id="short"), pytest.param(None, "usd", id="dollars")],
+)
+def test_a_payment_that_does_not_match_the_order_leaves_it_unpaid_and_held(
+    client, card_order, amount, currency
+):
+    payload = event("payment_intent.succeeded", amount or card_order.total, currency=currency)
+    response = deliver(client, payload, signed(payload))
+    assert response.status_code == 200 and response.json()["outcome"] == "mismatch"
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.AWAITING_PAYMENT and card_order.paid_at is None
+    assert "cần kiểm tra" in card_order.needs_attention
+    assert currency.upper() in card_order.needs_attention
+    assert levels(card_order) == (10, 3)  # still held for this order
+    later = timezone.now() + datetime.timedelta(days=2)
+    assert expiry.expire_holds(now=later) == 0  # and not given back by the hold timer
+    assert levels(card_order) == (10, 3)
+
+
+def test_confirming_a_paid_order_again_says_it_is_paid(client, card_order):
+    assert payments.mark_paid(card_order.pk, card_order.total, "vnd") == "applied"
+    session = client.session
+    session[MY_ORDERS_KEY] = [card_order.number]
+    session.save()
+    response = client.post(
+        f"/don-hang/{card_order.number}/thanh-toan/xac-nhan/", {"payment_method": "pm_card"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"status": "succeeded", "message": "Đơn này đã thanh toán."}
