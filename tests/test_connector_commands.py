@@ -28,19 +28,20 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_channel_add_stores_secrets_encrypted_and_shows_them_masked(db):
+def test_channel_add_stores_secrets_encrypted_and_shows_them_masked(db, tmp_path):
+    secrets = tmp_path / "shopee.env"
+    secrets.write_text(
+        "# from the Shopee Open Platform console\n"
+        "partner_id=2001887\npartner_key = very-secret-key-1234\n\nshop_id=14701711\n"
+    )
     output = run(
         "channel_add",
         "shopee",
         "Shopee HTX",
         "--base-url",
         "http://127.0.0.1:8801",
-        "--credential",
-        "partner_id=2001887",
-        "--credential",
-        "partner_key=very-secret-key-1234",
-        "--credential",
-        "shop_id=14701711",
+        "--credentials-file",
+        str(secrets),
         "--markup",
         "8",
     )
@@ -50,28 +51,47 @@ def test_channel_add_stores_secrets_encrypted_and_shows_them_masked(db):
     assert channel.get_secrets()["partner_key"] == "very-secret-key-1234"
     assert channel.price_markup_percent == 8
 
-    run(
-        "channel_add",
-        "shopee",
-        "Shopee HTX",
-        "--base-url",
-        "http://127.0.0.1:8801",
-        "--credential",
-        "access_token=tok-abcdef123",
-    )
+    secrets.write_text("access_token=tok-abcdef123\n")
+    run("channel_add", "shopee", "Shopee HTX", "--base-url", "http://127.0.0.1:8801",
+        "--credentials-file", str(secrets))  # fmt: skip
     channel.refresh_from_db()
     assert channel.get_secrets()["partner_key"] == "very-secret-key-1234"  # kept
     assert channel.get_secrets()["access_token"] == "tok-abcdef123"
-    with pytest.raises(CommandError, match="expected KEY=VALUE"):
-        run(
-            "channel_add",
-            "shopee",
-            "Shopee HTX",
-            "--base-url",
-            "http://x.example",
-            "--credential",
-            "app_secret=nope",
-        )
+
+
+def test_a_wrong_credentials_line_is_refused_without_echoing_it(db, tmp_path):
+    secrets = tmp_path / "lazada.env"
+    secrets.write_text("app_key=123\nshop-secret-typed-here\n")
+    with pytest.raises(CommandError) as refused:
+        run("channel_add", "lazada", "Lazada HTX", "--base-url", "http://x.example",
+            "--credentials-file", str(secrets))  # fmt: skip
+    assert "line 2: expected KEY=VALUE" in str(refused.value)
+    assert "shop-secret-typed-here" not in str(refused.value)
+    assert not Channel.objects.exists()
+    with pytest.raises(CommandError, match="cannot read"):
+        run("channel_add", "lazada", "Lazada HTX", "--base-url", "http://x.example",
+            "--credentials-file", str(tmp_path / "missing.env"))  # fmt: skip
+
+
+def test_secrets_are_not_taken_on_the_command_line(db):
+    with pytest.raises(CommandError, match="--credential"):
+        run("channel_add", "shopee", "Shopee HTX", "--base-url", "http://x.example",
+            "--credential", "partner_key=very-secret")  # fmt: skip
+
+
+def test_secrets_can_be_typed_at_a_prompt_that_does_not_echo(db, monkeypatch):
+    typed = {"partner_key": "typed-key-5678", "access_token": "  "}
+    prompts: list[str] = []
+
+    def terminal(prompt: str) -> str:  # stands in for the operator at the keyboard
+        prompts.append(prompt)
+        return typed.get(prompt.split(" ")[0], "")
+
+    monkeypatch.setattr("getpass.getpass", terminal)
+    output = run("channel_add", "shopee", "Shopee HTX", "--base-url", "http://x.example", "--ask")
+    channel = Channel.objects.get(slug="shopee-htx")
+    assert channel.get_secrets() == {"partner_key": "typed-key-5678"}
+    assert "partner_key (Enter: keep): " in prompts and "typed-key" not in output
 
 
 def test_secrets_encrypted_under_another_key_are_refused_clearly(settings):

@@ -1,3 +1,10 @@
+"""Secrets never come on the command line (they would sit in `ps` and the shell's history):
+they are read from a file of KEY=VALUE lines, which the operator then deletes, or typed at
+a prompt that does not echo."""
+
+import getpass
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -15,14 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--slug")
         parser.add_argument("--base-url", required=True)
+        keys = "; ".join(
+            f"{', '.join(market.secret_keys)} ({market.label})" for market in descriptors()
+        )
         parser.add_argument(
-            "--credential",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="; ".join(
-                f"{', '.join(market.secret_keys)} ({market.label})" for market in descriptors()
-            ),
+            "--credentials-file",
+            type=Path,
+            metavar="FILE",
+            help=f"KEY=VALUE lines, one per secret: {keys}",
+        )
+        parser.add_argument(
+            "--ask", action="store_true", help="prompt for each secret (Enter keeps the current)"
         )
         parser.add_argument("--producer", action="append", default=[], metavar="SLUG")
         parser.add_argument("--markup", type=int, help="price markup in percent")
@@ -37,7 +47,8 @@ class Command(BaseCommand):
         name,
         slug,
         base_url,
-        credential,
+        credentials_file,
+        ask,
         producer,
         markup,
         buffer,
@@ -49,13 +60,10 @@ class Command(BaseCommand):
         channel.kind, channel.name, channel.base_url = kind, name, base_url
         secrets = channel.get_secrets() if channel.pk else {}
         keys = descriptor(kind).secret_keys
-        for pair in credential:
-            key, sep, value = pair.partition("=")
-            if not sep or key not in keys:
-                raise CommandError(
-                    f"--credential {key!r}: expected KEY=VALUE with KEY one of {', '.join(keys)}"
-                )
-            secrets[key] = value
+        if credentials_file is not None:
+            secrets |= _read_file(credentials_file, keys)
+        if ask:
+            secrets |= _prompt(keys)
         channel.set_secrets(secrets)
         if markup is not None:
             channel.price_markup_percent = markup
@@ -73,3 +81,28 @@ class Command(BaseCommand):
             channel.producers.set(pages)
         shown = ", ".join(f"{k}={v}" for k, v in sorted(channel.masked_secrets().items()))
         self.stdout.write(f"Channel {channel.slug} ({kind}) saved. Secrets: {shown or 'none'}")
+
+
+def _read_file(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise CommandError(f"--credentials-file: cannot read {path}: {error.strerror}") from None
+    secrets = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or key not in keys:
+            # The line itself is not echoed: it may hold a secret typed in the wrong place.
+            raise CommandError(
+                f"{path}, line {number}: expected KEY=VALUE with KEY one of {', '.join(keys)}"
+            )
+        secrets[key] = value.strip()
+    return secrets
+
+
+def _prompt(keys: tuple[str, ...]) -> dict[str, str]:
+    typed = {key: getpass.getpass(f"{key} (Enter: keep): ") for key in keys}
+    return {key: value.strip() for key, value in typed.items() if value.strip()}
