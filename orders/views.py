@@ -3,6 +3,7 @@ page and lookup. Everything works as plain forms; JavaScript only fills the comm
 and runs Stripe's card form."""
 
 import logging
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -214,7 +215,7 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
     except payments.PaymentError as error:
         messages.error(request, str(error))
         return redirect("orders_order", number=number)
-    return render(
+    response = render(
         request,
         "orders/pay.html",
         {
@@ -227,6 +228,26 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
             "hold_minutes": settings.ORDERS_HOLD_MINUTES,
         },
     )
+    return _allow_stripe(response)
+
+
+# Stripe.js frames and calls Stripe's hosts: https://docs.stripe.com/security/guide#content-security-policy
+STRIPE_SCRIPTS = ["https://js.stripe.com", "https://*.js.stripe.com"]
+STRIPE_FRAMES = [*STRIPE_SCRIPTS, "https://hooks.stripe.com"]
+STRIPE_CALLS = ["https://api.stripe.com"]
+
+
+def _allow_stripe(response: HttpResponse) -> HttpResponse:
+    """Add Stripe.js from STRIPE_JS_URL (a test server's in tests) to this page's
+    Content-Security-Policy (ocop_site/csp.py); django-csp reads `_csp_update`."""
+    parts = urlsplit(settings.STRIPE_JS_URL)
+    js = f"{parts.scheme}://{parts.netloc}"
+    response._csp_update = {  # type: ignore[attr-defined]
+        "script-src": [js, *STRIPE_SCRIPTS],
+        "frame-src": [js, *STRIPE_FRAMES],
+        "connect-src": [js, *STRIPE_CALLS],
+    }
+    return response
 
 
 @require_POST

@@ -50,10 +50,16 @@ def phone(browser, live_server, committed_demo):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.extend(_refused(message.text)))
     page.base = live_server.url
     yield page
     context.close()
     assert errors == [], errors
+
+
+def _refused(console_text: str) -> list[str]:
+    """Chromium's console line for whatever the Content-Security-Policy blocked, if it is one."""
+    return [console_text] if "Content Security Policy" in console_text else []
 
 
 def shot(page, name: str) -> None:

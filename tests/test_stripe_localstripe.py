@@ -12,7 +12,9 @@ import requests
 from catalogue import stock
 from orders import payments
 from orders.models import Order, PaymentEvent, PaymentMethod
+from orders.views import MY_ORDERS_KEY, STRIPE_CALLS, STRIPE_FRAMES, STRIPE_SCRIPTS
 from tests.localstripe_server import register_webhook, reset
+from tests.test_security_headers import directives
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -83,6 +85,24 @@ def wait_for(condition, seconds=20.0):
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the webhook")
         time.sleep(0.1)
+
+
+def test_the_pay_page_lets_the_browser_load_stripe_js_and_nothing_else(
+    client, stripe_on, shop, place, settings
+):
+    settings.STRIPE_JS_URL = stripe_on + "/js.stripe.com/v3/"
+    order = place({shop["noodles"].variants.get().sku: 1}, method=PaymentMethod.CARD)
+    session = client.session
+    session[MY_ORDERS_KEY] = [order.number]
+    session.save()
+    response = client.get(f"/don-hang/{order.number}/thanh-toan/")
+    assert response.status_code == 200
+    assert f'<script src="{settings.STRIPE_JS_URL}"></script>' in response.text
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'", stripe_on, *STRIPE_SCRIPTS]
+    assert policy["frame-src"] == ["'self'", stripe_on, *STRIPE_FRAMES]
+    assert policy["connect-src"] == ["'self'", stripe_on, *STRIPE_CALLS]
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
 
 
 def test_card_payment_is_settled_by_the_signed_webhook(stripe_on, shop, place, live_server):

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ocop_site.csp.AdminAllowsInline",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "ocop_site.admin_language.AdminInVietnamese",
@@ -163,8 +166,27 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 LOGIN_URL = "orders_login"
 LOGIN_REDIRECT_URL = "orders_my_orders"
 
+# Our own origin only; the admin and the card payment page add to it (ocop_site/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail's default sends each editor's e-mail hash to gravatar.com: no third parties.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # Marketplace secrets are encrypted with this Fernet key (connectors.crypto); without it a
-# key is derived from SECRET_KEY.
+# key is derived from SECRET_KEY (development only: production refuses to start).
 CONNECTORS_ENCRYPTION_KEY = env_str("CONNECTORS_ENCRYPTION_KEY")
 
 # Background work (Django Tasks API). "database": django-tasks-db, run by
