@@ -8,6 +8,7 @@ from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from catalogue.admin_api import ChoosableDocumentsAPI, ChoosableImagesAPI
 from catalogue.admin_stock import stock_view
 from catalogue.models import Certificate, Commune, ProductPage, Province
 from catalogue.producer_home import ProducerHomePanel
@@ -16,6 +17,7 @@ from catalogue.quick_product_views import quick_product_view
 from catalogue.review import queue as review_queue
 from catalogue.review_views import ReviewQueuePanel, queue_rows, review_queue_view, review_view
 from catalogue.scope import scope_for
+from catalogue.visibility import shown_pages
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -54,6 +56,17 @@ class AdministrativeUnitsGroup(SnippetViewSetGroup):
 
 register_snippet(CertificateViewSet)
 register_snippet(AdministrativeUnitsGroup)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosers_show_public_or_own_pages(pages, request):
+    return shown_pages(pages, request.user)
+
+
+@hooks.register("construct_admin_api", order=100)  # after wagtail.images' and .documents'
+def admin_api_keeps_to_choosable_files(router):
+    router.register_endpoint("images", ChoosableImagesAPI)
+    router.register_endpoint("documents", ChoosableDocumentsAPI)
 
 
 @hooks.register("register_admin_urls")
