@@ -59,6 +59,9 @@ def _local_time(value):
 class SubOrderIndexView(IndexView):
     page_title = _("Đơn hàng")
     detail_url_name = None
+    # Turns Wagtail's search box on; search_queryset below does the searching (the
+    # phone typed as people type it).
+    search_fields = ["number", "order__name", "order__phone"]
     custom_field_preprocess = {
         "order.created_at": {
             IndexView.FORMAT_CSV: lambda value: f"{timezone.localtime(value):%d/%m/%Y %H:%M}",

@@ -52,6 +52,16 @@ def test_a_producer_lists_only_its_own_sub_orders(as_coop, parts):
     assert parts["mine"].number not in html
 
 
+def test_search_finds_by_number_name_or_phone_and_nothing_else(as_coop, parts):
+    mine = parts["mine"]
+    for query in (mine.number, mine.number.lower()[-6:], "thị lan", "0912 345 678", "+84912345678"):
+        html = as_coop.get(reverse(INDEX), {"q": query}).content.decode()
+        assert mine.number in html, query
+    html = as_coop.get(reverse(INDEX), {"q": "ZZZNOTHING"}).content.decode()
+    assert mine.number not in html
+    assert 'name="q" value="ZZZNOTHING"' in html  # the search box is shown and kept
+
+
 def test_a_producer_cannot_open_or_move_another_producers_sub_order(as_coop, parts):
     theirs = parts["theirs"]
     response = as_coop.get(detail_url(theirs))
