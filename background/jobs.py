@@ -18,7 +18,7 @@ from connectors.engine import run_pass
 from connectors.lease import ChannelBusy
 from connectors.models import Channel, PushNotice
 from connectors.registry import adapter_for
-from orders import expiry
+from orders import expiry, lookup_limit
 
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
@@ -57,12 +57,14 @@ def authorisations() -> str:
 
 def prune() -> str:
     """Forget finished slots, task results and received pushes older than two weeks
-    (a marketplace stops re-sending a push within a day: Lazada after 12 × 30 min)."""
+    (a marketplace stops re-sending a push within a day: Lazada after 12 × 30 min), and
+    order-lookup counters whose window is over."""
     cutoff = timezone.now() - KEEP_FINISHED
     slots, _ = Slot.objects.filter(finished_at__lt=cutoff).delete()
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     pushes, _ = PushNotice.objects.filter(received_at__lt=cutoff).delete()
-    return f"pruned {slots} slots, {results} task results, {pushes} pushes"
+    lookups = lookup_limit.prune(timezone.now())
+    return f"pruned {slots} slots, {results} task results, {pushes} pushes, {lookups} lookups"
 
 
 GLOBAL_JOBS = [

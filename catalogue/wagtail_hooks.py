@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_api import ChoosableDocumentsAPI, ChoosableImagesAPI
 from catalogue.admin_stock import stock_view
+from catalogue.login_locks import login_locks_view
 from catalogue.models import Certificate, Commune, ProductPage, Province
 from catalogue.producer_home import ProducerHomePanel
 from catalogue.qr_labels import qr_labels_view
@@ -142,6 +143,25 @@ def submit_for_review_first(menu_items, request, context):
 
 
 @hooks.register("register_admin_urls")
+def login_locks_urls():
+    return [path("khoa-dang-nhap/", login_locks_view, name="catalogue_login_locks")]
+
+
+class StaffMenuItem(MenuItem):
+    """Shown to province staff (and superusers) only."""
+
+    def is_shown(self, request) -> bool:
+        return scope_for(request.user).all_producers
+
+
+@hooks.register("register_settings_menu_item")
+def login_locks_menu_item():
+    return StaffMenuItem(
+        _("Đăng nhập bị khoá"), reverse("catalogue_login_locks"), icon_name="lock", order=900
+    )
+
+
+@hooks.register("register_admin_urls")
 def review_urls():
     return [
         path("duyet/", review_queue_view, name="catalogue_review_queue"),
@@ -149,11 +169,8 @@ def review_urls():
     ]
 
 
-class ReviewMenuItem(MenuItem):
+class ReviewMenuItem(StaffMenuItem):
     """For whoever may approve (province staff), with the number waiting."""
-
-    def is_shown(self, request) -> bool:
-        return scope_for(request.user).all_producers
 
     def render_component(self, request):
         label = f"{self.label} ({review_queue(request.user).count()})"

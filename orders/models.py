@@ -259,3 +259,16 @@ class ShippingRule(NormalizedTextModel):
         ).exclude(pk=self.pk)
         if same_scope.exists():
             raise ValidationError(_("Đã có một quy tắc cho đúng chủ thể và tỉnh này."))
+
+
+class LookupThrottle(models.Model):
+    """Wrong order-lookup tries for one order number or one phone, in a window that
+    starts at the first (orders/lookup_limit.py). In the database, so every web
+    process counts together, with or without Redis."""
+
+    key = models.CharField(max_length=120, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 import stripe
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalogue import stock
 from catalogue.models import Commune, Province
 from catalogue.numbers import int_or_none
-from orders import checkout, payments
+from orders import checkout, lookup_limit, payments
 from orders.cart import Cart, by_producer
 from orders.forms import AddressForm, AddToCartForm, LookupForm, PlaceOrderForm
 from orders.models import Order, PaymentMethod
@@ -29,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 ADDRESS_KEY = "checkout_address"
 MY_ORDERS_KEY = "my_orders"
-LOOKUP_LIMIT = 10  # wrong tries per order number, and per phone, in LOOKUP_WINDOW
-LOOKUP_WINDOW = 600  # seconds
 
 
 def _remember(request: HttpRequest, order: Order) -> None:
@@ -300,25 +297,20 @@ def order_view(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/order.html", {"order": order, "sub_orders": sub_orders})
 
 
-def _lookup_keys(number: str, phone: str) -> list[str]:
-    """Wrong tries are counted per order number and per phone, not per address: behind a
-    proxy every shopper has the same address, and guessing needs one of the two fixed."""
-    return [f"orders:lookup:number:{number}", f"orders:lookup:phone:{phone}"]
-
-
 def order_lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
-        keys = _lookup_keys(number, phone)
-        if any(cache.get(key, 0) >= LOOKUP_LIMIT for key in keys):
+        try:
+            order = lookup_limit.look_up(
+                number, phone, Order.objects.filter(number=number, phone=phone).first
+            )
+        except lookup_limit.TooManyTries:
             messages.error(request, _("Bạn đã thử quá nhiều lần. Hãy thử lại sau 10 phút."))
-        elif order := Order.objects.filter(number=number, phone=phone).first():
-            _remember(request, order)
-            return redirect("orders_order", number=order.number)
         else:
-            for key in keys:
-                cache.set(key, cache.get(key, 0) + 1, LOOKUP_WINDOW)
+            if order is not None:
+                _remember(request, order)
+                return redirect("orders_order", number=order.number)
             messages.error(request, _("Không tìm thấy đơn hàng với số đơn và số điện thoại này."))
     return render(request, "orders/lookup.html", {"form": form})
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev/production/test override a few."""
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "catalogue.admin_guard.AdminReadGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ocop_site.urls"
@@ -165,6 +168,22 @@ ORDERS_NOTIFIERS = ["orders.notify.EmailNotifier"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OCOP <no-reply@localhost>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 LOGIN_URL = "orders_login"
+# Wrong passwords: at most AXES_FAILURE_LIMIT per account, and as many per address, then
+# a pause (ocop_site/login_throttle.py). Behind a reverse proxy, PROXY_COUNT says how many
+# X-Forwarded-For hops to trust; without one only the connection's address counts.
+AUTHENTICATION_BACKENDS = [
+    "ocop_site.login_throttle.ThrottledLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env_str("LOGIN_LOCK_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ocop_site.login_throttle.locked_out"
+AXES_ENABLE_ADMIN = False  # unlocking is a Wagtail screen for province staff
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login (personal data)
+PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "ocop_site.login_throttle.client_address"
 LOGIN_REDIRECT_URL = "orders_my_orders"
 
 # Our own origin only; the admin and the card payment page add to it (ocop_site/csp.py).
