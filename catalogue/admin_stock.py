@@ -2,7 +2,8 @@
 
 Stock is operational data: a change here is immediate, makes no page revision
 and needs no approval. A user sees and changes only the SKUs of products they
-may edit.
+may edit. Below 600 px the table is a list of cards (admin_phone.css), one number box
+with − / + (admin_stock.js, optional) and a save button per SKU.
 """
 
 from django import forms
@@ -15,11 +16,12 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from catalogue import stock
 from catalogue.models import ProductVariant
+from catalogue.numbers import QuantityField
 
 
 class StockForm(forms.Form):
     sku = forms.CharField(max_length=64)
-    on_hand = forms.IntegerField(min_value=0, max_value=10_000_000, label=_("Tồn kho"))
+    on_hand = QuantityField(max_value=10_000_000, label=_("Tồn kho"))
     expected_on_hand = forms.IntegerField(min_value=0)
 
 
@@ -33,16 +35,23 @@ def editable_variants(user):
     )
 
 
+def _invalid_message(sku: str, form: StockForm) -> str:
+    errors = form.errors.get("on_hand")
+    if not errors:
+        return _("Số lượng không hợp lệ: nhập một số nguyên từ 0.")
+    return _("%(sku)s: %(error)s Tồn kho chưa đổi.") % {"sku": sku, "error": errors[0]}
+
+
 def stock_view(request):
     variants = editable_variants(request.user)
     if request.method == "POST":
-        form = StockForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Số lượng không hợp lệ: nhập một số nguyên từ 0."))
-            return redirect("catalogue_stock")
-        sku = form.cleaned_data["sku"]
+        sku = request.POST.get("sku", "")
         if not variants.filter(sku=sku).exists():
             raise PermissionDenied
+        form = StockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _invalid_message(sku, form))
+            return redirect("catalogue_stock")
         try:
             stock.set_on_hand(
                 sku, form.cleaned_data["on_hand"], expected=form.cleaned_data["expected_on_hand"]
