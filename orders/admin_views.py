@@ -1,5 +1,7 @@
 """Admin screen "Đơn hàng": the sub-orders a user may handle, newest first, with
-filters, search, a detail page per sub-order and (staff only) CSV/XLSX export.
+filters, search, a detail page per sub-order and (staff only) CSV/XLSX export. Below
+600 px each row is a card (orders/admin_phone.css): status and total first, then number,
+date, buyer and items, and a full-width button to the sub-order.
 
 Sub-orders are written by checkout and changed only through `orders.fulfilment`, so the
 viewset has no add, edit or delete views."""
@@ -52,12 +54,32 @@ class SubOrderFilterSet(WagtailFilterSet):
         fields: list[str] = []  # all declared above
 
 
+class CardColumn(Column):
+    """A cell that names itself on a phone card, where there is no header row."""
+
+    cell_template_name = "orders/admin/card_cell.html"
+
+
+class OpenColumn(Column):
+    """Phone cards only: a full-width button to the sub-order."""
+
+    cell_template_name = "orders/admin/open_cell.html"
+
+
+def _items(sub_order: SubOrder) -> str:
+    return ", ".join(
+        f"{line.quantity} × {line.product_title} ({line.variant_name})"
+        for line in sub_order.lines.all()
+    )
+
+
 def _local_time(value):
     return timezone.localtime(value).replace(tzinfo=None)
 
 
 class SubOrderIndexView(IndexView):
     page_title = _("Đơn hàng")
+    table_classname = "listing order-cards"
     detail_url_name = None
     custom_field_preprocess = {
         "order.created_at": {
@@ -79,6 +101,8 @@ class SubOrderIndexView(IndexView):
         queryset = SubOrder.objects.select_related("order", "producer")
         if self.is_export:
             queryset = queryset.select_related("order__commune", "order__province")
+        else:
+            queryset = queryset.prefetch_related("lines")
         return scope_for(self.request.user).filter(queryset)
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -104,26 +128,57 @@ class SubOrderIndexView(IndexView):
     def columns(self):
         return [
             TitleColumn(
-                "number", label=_("Số đơn"), sort_key="number", get_url=self.get_detail_url
+                "number",
+                label=_("Số đơn"),
+                sort_key="number",
+                get_url=self.get_detail_url,
+                classname="oc-number",
             ),
             DateColumn(
                 "created_at",
                 label=_("Ngày đặt"),
                 accessor="order.created_at",
                 sort_key="order__created_at",
+                classname="oc-date",
             ),
-            Column("producer", label=_("Chủ thể"), accessor="producer.title"),
-            Column("shopper", label=_("Người nhận"), accessor="order.name"),
-            Column(
+            CardColumn(
+                "producer", label=_("Chủ thể"), accessor="producer.title", classname="oc-producer"
+            ),
+            CardColumn(
+                "shopper", label=_("Người nhận"), accessor="order.name", classname="oc-shopper"
+            ),
+            CardColumn(
                 "payment_method",
                 label=_("Thanh toán"),
                 accessor="order.get_payment_method_display",
+                classname="oc-payment",
             ),
-            Column("order_status", label=_("Trạng thái đơn"), accessor="order.get_status_display"),
+            CardColumn(
+                "order_status",
+                label=_("Trạng thái đơn"),
+                accessor="order.get_status_display",
+                classname="oc-order-status",
+            ),
             Column(
-                "status", label=_("Trạng thái"), accessor="get_status_display", sort_key="status"
+                "status",
+                label=_("Trạng thái"),
+                accessor="get_status_display",
+                sort_key="status",
+                classname="oc-status",
             ),
-            Column("total", label=_("Tổng tiền"), accessor=lambda s: format_vnd(s.total)),
+            Column(
+                "total",
+                label=_("Tổng tiền"),
+                accessor=lambda s: format_vnd(s.total),
+                classname="oc-total",
+            ),
+            CardColumn("items", label=_("Hàng"), accessor=_items, classname="oc-phone oc-items"),
+            OpenColumn(
+                "open",
+                label=_("Xem đơn"),
+                accessor=self.get_detail_url,
+                classname="oc-phone oc-open",
+            ),
         ]
 
     def preprocess_field_value(self, field, value, export_format):

@@ -3,11 +3,15 @@
 tables, a big number box with − / + per SKU, status and total first, a confirmation before
 cancelling, every control inside the screen. Screenshots go to the test artefacts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from catalogue import stock
 from catalogue.models import ProducerPage, ProductVariant
+from catalogue.money import format_vnd
+from orders.models import SubOrder
 from tests.test_browser import browser, phone, shot  # noqa: F401  (fixtures)
 from tests.test_producer_phone import _sign_in
 
@@ -15,6 +19,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(trans
 
 SCREEN = {"width": 360, "height": 800}
 TAP = 44  # px: the smallest control a thumb hits reliably
+WIDE_HEADERS = ["Số đơn", "Ngày đặt", "Chủ thể", "Người nhận", "Thanh toán", "Trạng thái đơn",
+                "Trạng thái", "Tổng tiền"]  # fmt: skip
 
 
 @pytest.fixture
@@ -45,11 +51,32 @@ def height(locator) -> float:
     return locator.bounding_box()["height"]
 
 
-def test_a_producer_sets_stock_with_plus_and_saves(producer_phone):
-    page = producer_phone
-    variant = ProductVariant.objects.filter(product__producer=page.producer).order_by(
+def on_the_first_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= SCREEN["width"]
+        and box["y"] + box["height"] <= SCREEN["height"]
+    )
+
+
+def first_variant(producer: ProducerPage) -> ProductVariant:
+    return ProductVariant.objects.filter(product__producer=producer).order_by(
         "product__title", "sort_order"
     )[0]
+
+
+def positions(card) -> list[str]:
+    controls = ("button.stock-step[data-step='-1']", "input[name=on_hand]",
+                "button.stock-step[data-step='1']", "button.stock-save")  # fmt: skip
+    boxes = [card.locator(control).bounding_box() for control in controls]
+    return [f"{box['x']:.0f}–{box['x'] + box['width']:.0f}" for box in boxes]
+
+
+def test_a_producer_sets_stock_with_plus_and_saves(producer_phone):
+    page = producer_phone
+    variant = first_variant(page.producer)
     before = stock.get(variant.sku).on_hand
     page.goto(page.base + reverse("catalogue_stock"))
     card = page.locator("tr.stock-card", has=page.locator(f"input[value='{variant.sku}']"))
@@ -61,6 +88,7 @@ def test_a_producer_sets_stock_with_plus_and_saves(producer_phone):
     for control in (plus, save, box, card.get_by_role("button", name="Bớt 1")):
         assert height(control) >= TAP
     assert box.get_attribute("inputmode") == "numeric"
+    print(f"\nstock card at 360 px: − / box / + / Lưu at x = {positions(card)}")
     plus.click()
     plus.click()
     assert box.input_value() == str(before + 2)
@@ -70,3 +98,81 @@ def test_a_producer_sets_stock_with_plus_and_saves(producer_phone):
     card = page.locator("tr.stock-card", has=page.locator(f"input[value='{variant.sku}']"))
     assert card.locator("input[name=on_hand]").input_value() == str(before + 2)
     shot(page, "cards-2-stock-saved")
+
+
+def test_without_javascript_box_and_save_still_work(browser, live_server, committed_demo):  # noqa: F811
+    context = browser.new_context(viewport=SCREEN, java_script_enabled=False)
+    page = context.new_page()
+    page.base = live_server.url
+    producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk").first()
+    _sign_in(page, producer.editors_group.user_set.first().username)
+    variant = first_variant(producer)
+    page.goto(page.base + reverse("catalogue_stock"))
+    card = page.locator("tr.stock-card", has=page.locator(f"input[value='{variant.sku}']"))
+    assert card.get_by_role("button", name="Thêm 1").is_hidden()
+    card.get_by_label("Tồn kho").fill("1.000")
+    card.get_by_role("button", name="Lưu").click()
+    page.get_by_text(f"Đã cập nhật tồn kho {variant.sku}.").wait_for()
+    assert stock.get(variant.sku).on_hand == 1000  # a thousand, not 1
+    shot(page, "cards-3-stock-without-javascript")
+    context.close()
+
+
+def test_a_producer_sees_status_and_total_first_and_confirms_a_cancel(producer_phone, place):
+    page = producer_phone
+    variant = first_variant(page.producer)
+    order = place({variant.sku: 2})
+    sub_order = order.sub_orders.get()
+    held = stock.get(variant.sku).reserved
+
+    page.goto(page.base + reverse("sub_orders:index"))
+    card = page.locator("table.order-cards tbody tr", has_text=sub_order.number)
+    status, total = card.locator("td.oc-status"), card.locator("td.oc-total")
+    assert status.inner_text().strip() == "Mới"
+    assert total.inner_text().strip() == format_vnd(sub_order.total)
+    assert on_the_first_screen(status) and on_the_first_screen(total)
+    assert outside_the_screen(page) == []
+    shot(page, "cards-4-orders")
+    open_button = card.get_by_role("link", name="Xem và xử lý đơn")
+    assert height(open_button) >= TAP
+    open_button.click()
+    page.wait_for_url(re.compile(rf"/admin/orders/{sub_order.pk}/$"))
+
+    headline = page.locator(".order-headline")
+    assert on_the_first_screen(headline)
+    assert headline.inner_text().split("\n") == ["Mới", format_vnd(sub_order.total)]
+    assert outside_the_screen(page) == []
+    update = page.get_by_role("button", name="Cập nhật")
+    cancel = page.get_by_role("button", name="Huỷ đơn…")
+    for control in (update, cancel, page.locator(".order-choice").first):
+        assert height(control) >= TAP
+    # "Đã huỷ" is no longer a choice beside "Đang giao": it is a button of its own, apart.
+    assert "Đã huỷ" not in page.locator(".order-status-form fieldset").inner_text()
+    assert cancel.bounding_box()["y"] - update.bounding_box()["y"] >= 2 * TAP
+    shot(page, "cards-5-sub-order")
+    page.locator(".order-lines").scroll_into_view_if_needed()
+    shot(page, "cards-5b-sub-order-lines")
+    cancel.scroll_into_view_if_needed()
+    shot(page, "cards-5c-sub-order-steps")
+
+    cancel.click()
+    question = page.locator(".order-confirm")
+    question.get_by_text("Huỷ đơn này? Hàng sẽ được trả về kho.").wait_for()
+    assert on_the_first_screen(question.get_by_role("button", name="Có, huỷ đơn"))
+    assert outside_the_screen(page) == []
+    shot(page, "cards-6-cancel-question")
+    sub_order.refresh_from_db()
+    assert sub_order.status == SubOrder.Status.NEW  # asking changed nothing
+
+    question.get_by_role("button", name="Có, huỷ đơn").click()
+    page.get_by_text(f"Đơn {sub_order.number}: Đã huỷ.").wait_for()
+    sub_order.refresh_from_db()
+    assert sub_order.status == SubOrder.Status.CANCELLED
+    assert stock.get(variant.sku).reserved == held - 2
+    shot(page, "cards-7-cancelled")
+
+    page.set_viewport_size({"width": 1280, "height": 800})  # a wide screen keeps its table
+    page.goto(page.base + reverse("sub_orders:index"))
+    headers = page.locator("table.order-cards thead th:visible").all_inner_texts()
+    assert [header.strip() for header in headers] == WIDE_HEADERS
+    shot(page, "cards-8-orders-wide")
