@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from catalogue import stock
 from catalogue.numbers import QuantityField, parse_quantity
+from catalogue.quick_product import VariantForm
 
 URL = "catalogue_stock"
 TYPED = [("25", 25), ("0", 0), ("1.000", 1000), ("1,000", 1000), ("1 000", 1000),
@@ -75,3 +76,10 @@ def test_the_screen_shows_number_boxes_for_the_phone_keyboard(as_coop, skus):
     assert 'inputmode="numeric"' in html and 'type="number"' not in html
     assert "stock-cards" in html and "catalogue/admin_phone.css" in html
     assert skus[0] in html and skus[1] not in html
+
+
+def test_the_quick_product_form_reads_its_starting_stock_the_same_way():
+    form = VariantForm({"price": "150.000", "stock": "1.000", "weight_grams": "300"})
+    assert form.is_valid() and form.cleaned_data["stock"] == 1000
+    form = VariantForm({"price": "150.000", "stock": "²", "weight_grams": "300"})
+    assert not form.is_valid() and "bằng chữ số" in form.errors["stock"][0]
