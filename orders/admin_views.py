@@ -20,6 +20,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from catalogue.admin_cards import CardColumn
 from catalogue.money import format_vnd
 from catalogue.scope import scope_for, scoped_producers
 from catalogue.validators import normalize_mobile_vn
@@ -54,12 +55,6 @@ class SubOrderFilterSet(WagtailFilterSet):
         fields: list[str] = []  # all declared above
 
 
-class CardColumn(Column):
-    """A cell that names itself on a phone card, where there is no header row."""
-
-    cell_template_name = "orders/admin/card_cell.html"
-
-
 class OpenColumn(Column):
     """Phone cards only: a full-width button to the sub-order."""
 
@@ -79,7 +74,7 @@ def _local_time(value):
 
 class SubOrderIndexView(IndexView):
     page_title = _("Đơn hàng")
-    table_classname = "listing order-cards"
+    table_classname = "listing phone-cards order-cards"
     detail_url_name = None
     custom_field_preprocess = {
         "order.created_at": {
@@ -172,12 +167,12 @@ class SubOrderIndexView(IndexView):
                 accessor=lambda s: format_vnd(s.total),
                 classname="oc-total",
             ),
-            CardColumn("items", label=_("Hàng"), accessor=_items, classname="oc-phone oc-items"),
+            CardColumn("items", label=_("Hàng"), accessor=_items, classname="card-phone oc-items"),
             OpenColumn(
                 "open",
                 label=_("Xem đơn"),
                 accessor=self.get_detail_url,
-                classname="oc-phone oc-open",
+                classname="card-phone oc-open",
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from catalogue import stock
 from catalogue.models import ProducerPage, ProductVariant
 from catalogue.money import format_vnd
+from connectors.models import Channel
 from orders.models import SubOrder
 from tests.test_browser import browser, phone, shot  # noqa: F401  (fixtures)
 from tests.test_producer_phone import _sign_in
@@ -176,3 +177,19 @@ def test_a_producer_sees_status_and_total_first_and_confirms_a_cancel(producer_p
     headers = page.locator("table.order-cards thead th:visible").all_inner_texts()
     assert [header.strip() for header in headers] == WIDE_HEADERS
     shot(page, "cards-8-orders-wide")
+
+
+def test_staff_see_the_marketplace_channels_as_cards(phone):  # noqa: F811
+    channel = Channel.objects.create(
+        kind=Channel.Kind.SHOPEE, name="Shopee OCOP Lạng Sơn", slug="shopee-ls",
+        base_url="https://partner.example.vn", needs_reauth=True,
+    )  # fmt: skip
+    phone.set_viewport_size(SCREEN)
+    _sign_in(phone, "canbo.tinh")
+    phone.goto(phone.base + reverse("marketplace_channels:index"))
+    card = phone.locator("table.phone-cards tbody tr", has_text=channel.name)
+    assert "Cần cấp quyền lại:" in card.inner_text() and "Sàn: Shopee" in card.inner_text()
+    sync = card.get_by_role("button", name="Đồng bộ ngay")
+    assert height(sync) >= TAP and sync.bounding_box()["width"] >= SCREEN["width"] / 2
+    assert outside_the_screen(phone) == []
+    shot(phone, "cards-9-channels")
