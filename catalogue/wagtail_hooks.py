@@ -176,5 +176,6 @@ def producer_home_first(request, panels):
 
 @hooks.register("insert_global_admin_css")
 def phone_css():
-    """Card layouts of the stock screen below 600 px (producers on cheap phones)."""
+    """Admin tables as cards below 600 px (producers on cheap phones), the stock screen's
+    number boxes, and Wagtail's sidebar placeholder out of the way without JavaScript."""
     return format_html('<link rel="stylesheet" href="{}">', static("catalogue/admin_phone.css"))

@@ -136,23 +136,17 @@ class SubOrderIndexView(IndexView):
                 sort_key="order__created_at",
                 classname="oc-date",
             ),
-            CardColumn(
-                "producer", label=_("Chủ thể"), accessor="producer.title", classname="oc-producer"
-            ),
-            CardColumn(
-                "shopper", label=_("Người nhận"), accessor="order.name", classname="oc-shopper"
-            ),
+            CardColumn("producer", label=_("Chủ thể"), accessor="producer.title"),
+            CardColumn("shopper", label=_("Người nhận"), accessor="order.name"),
             CardColumn(
                 "payment_method",
                 label=_("Thanh toán"),
                 accessor="order.get_payment_method_display",
-                classname="oc-payment",
             ),
             CardColumn(
                 "order_status",
                 label=_("Trạng thái đơn"),
                 accessor="order.get_status_display",
-                classname="oc-order-status",
             ),
             Column(
                 "status",
