@@ -9,6 +9,8 @@ with − / + (admin_stock.js, optional) and a save button per SKU.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -50,8 +52,12 @@ def stock_view(request):
             raise PermissionDenied
         form = StockForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _invalid_message(sku, form))
-            return redirect("catalogue_stock")
+            # Shown again with what was typed and the reason under that box, not only at
+            # the top of a long list of cards.
+            refused = {"sku": sku, "typed": request.POST.get("on_hand", "")}
+            refused["message"] = _invalid_message(sku, form)
+            messages.error(request, refused["message"])
+            return _stock_page(request, variants, refused)
         try:
             stock.set_on_hand(
                 sku, form.cleaned_data["on_hand"], expected=form.cleaned_data["expected_on_hand"]
@@ -61,7 +67,12 @@ def stock_view(request):
         else:
             messages.success(request, _("Đã cập nhật tồn kho %(sku)s.") % {"sku": sku})
         return redirect("catalogue_stock")
+    return _stock_page(request, variants)
 
+
+def _stock_page(
+    request: HttpRequest, variants: QuerySet[ProductVariant], refused: dict | None = None
+) -> TemplateResponse:
     rows = list(variants)
     levels = stock.levels([variant.sku for variant in rows])
     return TemplateResponse(
@@ -71,5 +82,6 @@ def stock_view(request):
             "page_title": _("Tồn kho"),
             "header_icon": "list-ul",
             "rows": [(variant, levels.get(variant.sku)) for variant in rows],
+            "refused": refused or {},
         },
     )

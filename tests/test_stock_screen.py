@@ -56,9 +56,13 @@ def test_one_thousand_typed_with_a_dot_is_a_thousand(as_coop, skus):
     [("²", "Nhập số lượng bằng chữ số"), ("-3", "không được âm"), ("abc", "bằng chữ số")],
 )
 def test_a_wrong_quantity_gets_a_message_and_changes_nothing(as_coop, skus, typed, words):
-    html = post(as_coop, skus[0], typed).content.decode()
-    assert words in html and "Tồn kho chưa đổi." in html
+    response = post(as_coop, skus[0], typed)
+    html = response.content.decode()
+    assert response.status_code == 200 and words in html and "Tồn kho chưa đổi." in html
     assert stock.get(skus[0]).on_hand == 10
+    # under the box typed in, which keeps what was typed
+    assert f'value="{typed}" aria-invalid="true"' in html
+    assert '<p class="stock-error" id="on-hand-error">' in html
 
 
 def test_another_producers_sku_is_refused_even_with_a_wrong_quantity(as_coop, skus):
