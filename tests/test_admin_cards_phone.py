@@ -24,13 +24,18 @@ WIDE_HEADERS = ["Số đơn", "Ngày đặt", "Chủ thể", "Người nhận", 
                 "Trạng thái", "Tổng tiền"]  # fmt: skip
 
 
+def sign_in_a_producer(page) -> ProducerPage:
+    """The demo's first producer with products, signed in on `page`."""
+    producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk")[0]
+    _sign_in(page, producer.editors_group.user_set.order_by("pk")[0].username)
+    return producer
+
+
 @pytest.fixture
 def producer_phone(phone, committed_demo):  # noqa: F811
     """A producer of the demo, signed in on a 360 × 800 phone."""
     phone.set_viewport_size(SCREEN)
-    producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk").first()
-    _sign_in(phone, producer.editors_group.user_set.first().username)
-    phone.producer = producer
+    phone.producer = sign_in_a_producer(phone)
     return phone
 
 
@@ -105,9 +110,7 @@ def test_without_javascript_box_and_save_still_work(browser, live_server, commit
     context = browser.new_context(viewport=SCREEN, java_script_enabled=False)
     page = context.new_page()
     page.base = live_server.url
-    producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk").first()
-    _sign_in(page, producer.editors_group.user_set.first().username)
-    variant = first_variant(producer)
+    variant = first_variant(sign_in_a_producer(page))
     before = stock.get(variant.sku).on_hand
     page.goto(page.base + reverse("catalogue_stock"))
     card = page.locator("tr.stock-card", has=page.locator(f"input[value='{variant.sku}']"))
