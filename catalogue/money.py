@@ -14,6 +14,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.numbers import TypedIntegerField
+
 NBSP = "\u00a0"
 MAX_TYPED = 24  # characters: more is not an amount anyone types
 UNITS = {"k": 1_000, "nghìn": 1_000, "ngàn": 1_000, "tr": 1_000_000, "triệu": 1_000_000}
@@ -57,26 +59,12 @@ class MoneyInput(forms.TextInput):
         return super().format_value(value)
 
 
-class MoneyField(forms.IntegerField):
+class MoneyField(TypedIntegerField):
     widget = MoneyInput
     default_error_messages = {"invalid": INVALID}
 
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, int):
-            return value
-        try:
-            return parse_vnd(str(value))
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def widget_attrs(self, widget):
-        # Not type=number (which refuses "150.000" in the browser): a text box, no spinner.
-        attrs = super().widget_attrs(widget)
-        for key in ("min", "max", "step"):
-            attrs.pop(key, None)
-        return {**attrs, "autocomplete": "off"}
+    def parse(self, text: str) -> int:
+        return parse_vnd(text)
 
 
 class VndField(models.PositiveBigIntegerField):

@@ -29,6 +29,7 @@ from catalogue.models import (
     ProductVariant,
 )
 from catalogue.money import MoneyField, MoneyInput
+from catalogue.numbers import QuantityField
 from catalogue.scope import scope_for
 from catalogue.text import fold, nfc
 
@@ -130,13 +131,7 @@ class VariantForm(forms.Form):
         max_value=1_000_000_000,
         widget=MoneyInput(attrs={"inputmode": "decimal", "placeholder": "150.000"}),
     )
-    stock = forms.IntegerField(
-        label=_("Số lượng có"),
-        min_value=0,
-        max_value=10_000_000,
-        initial=0,
-        error_messages=WHOLE_NUMBER_ERRORS,
-    )
+    stock = QuantityField(label=_("Số lượng có"), max_value=10_000_000, initial=0)
     weight_grams = forms.IntegerField(
         label=_("Cân nặng gửi (g)"),
         min_value=1,

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -200,3 +202,10 @@ def producer_home_first(request, panels):
     scope = scope_for(request.user)
     if scope.producer_ids and not scope.all_producers:
         panels.append(ProducerHomePanel(scope))
+
+
+@hooks.register("insert_global_admin_css")
+def phone_css():
+    """Admin tables as cards below 600 px (producers on cheap phones), the stock screen's
+    number boxes, and Wagtail's sidebar placeholder out of the way without JavaScript."""
+    return format_html('<link rel="stylesheet" href="{}">', static("catalogue/admin_phone.css"))

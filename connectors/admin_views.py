@@ -20,10 +20,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from catalogue.admin_cards import CardBooleanColumn, CardColumn
 from catalogue.models import ProductPage
 from catalogue.scope import scope_for, scoped_producers
 from connectors import authorisation
@@ -104,6 +105,8 @@ class ChannelButtonsColumn(Column):
 
 
 class ChannelIndexView(IndexView):
+    table_classname = "listing phone-cards"  # cards below 600 px
+
     def get_base_queryset(self) -> QuerySet:
         # Dry runs push nothing: they are neither the last pass nor an error on the channel.
         since = timezone.now() - datetime.timedelta(hours=24)
@@ -128,17 +131,17 @@ class ChannelViewSet(ModelViewSet):
     ordering = "name"  # Meta.ordering does not apply to the annotated (grouped) query
     list_display = [
         "name",
-        "kind",
-        BooleanColumn("enabled", label=_("Đang bật")),
-        Column("last_run", label=_("Lượt đồng bộ gần nhất"), accessor=_last_run),
-        Column("errors_24h", label=_("Lượt lỗi trong 24 giờ")),
-        Column("token_expires_at", label=_("Token hết hạn"), accessor=_day("token_expires_at")),
-        Column(
+        CardColumn("kind", label=_("Sàn"), accessor="get_kind_display"),
+        CardBooleanColumn("enabled", label=_("Đang bật")),
+        CardColumn("last_run", label=_("Lượt đồng bộ gần nhất"), accessor=_last_run),
+        CardColumn("errors_24h", label=_("Lượt lỗi trong 24 giờ")),
+        CardColumn("token_expires_at", label=_("Token hết hạn"), accessor=_day("token_expires_at")),
+        CardColumn(
             "authorisation_expires_at",
             label=_("Cấp quyền lại trước"),
             accessor=_authorisation_end,
         ),
-        BooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
+        CardBooleanColumn("needs_reauth", label=_("Cần cấp quyền lại")),
         ChannelButtonsColumn("buttons", label="", accessor=lambda channel: None),
     ]
 

@@ -1,6 +1,9 @@
 """One sub-order in the admin: what to pack, where it goes, its history, and the form
 that moves it on (through `orders.fulfilment`). Another producer's sub-order is a 404:
-the object is looked up only among the user's own."""
+the object is looked up only among the user's own.
+
+Cancelling asks first, without JavaScript: a cancel without confirm=yes changes nothing
+and shows the question, whose "Có, huỷ đơn" posts again with confirm=yes."""
 
 from django import forms
 from django.contrib import messages
@@ -74,6 +77,8 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
         if not form.is_valid():
             messages.error(request, _("Hãy chọn trạng thái mới."))
             return self.render_to_response(self.get_context_data(form=form))
+        if self._asks_to_cancel(form) and request.POST.get("confirm") != "yes":
+            return self.render_to_response(self.get_context_data(form=form, confirm_cancel=True))
         try:
             sub_order = fulfilment.change_status(
                 self.object.pk, user=request.user, **form.cleaned_data
@@ -88,6 +93,13 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
         )
         assert self.detail_url_name is not None
         return redirect(self.detail_url_name, sub_order.pk)
+
+    def _asks_to_cancel(self, form: StatusForm) -> bool:
+        """A cancel that may happen now; one that may not gets fulfilment's refusal."""
+        cancelled = SubOrder.Status.CANCELLED
+        return form.cleaned_data["to_status"] == cancelled and cancelled in (
+            fulfilment.next_statuses(self.object)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,7 +127,13 @@ class SubOrderDetailView(BaseObjectMixin, WagtailAdminTemplateMixin, View):
                 }
                 for event in events.select_related("user")
             ],
-            next_statuses=[(status, SubOrder.Status(status).label) for status in statuses],
+            forward_statuses=[
+                (status, SubOrder.Status(status).label)
+                for status in statuses
+                if status != SubOrder.Status.CANCELLED
+            ],
+            can_cancel=SubOrder.Status.CANCELLED in statuses,
+            detail_url=self._url(sub_order),
             can_ship=SubOrder.Status.SHIPPED in statuses,
             finished=sub_order.status in (SubOrder.Status.DELIVERED, SubOrder.Status.CANCELLED),
             carriers=CARRIERS,

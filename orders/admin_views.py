@@ -1,5 +1,7 @@
 """Admin screen "Đơn hàng": the sub-orders a user may handle, newest first, with
-filters, search, a detail page per sub-order and (staff only) CSV/XLSX export.
+filters, search, a detail page per sub-order and (staff only) CSV/XLSX export. Below
+600 px each row is a card (orders/admin_phone.css): status and total first, then number,
+date, buyer and items, and a full-width button to the sub-order.
 
 Sub-orders are written by checkout and changed only through `orders.fulfilment`, so the
 viewset has no add, edit or delete views."""
@@ -18,6 +20,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from catalogue.admin_cards import CardColumn
 from catalogue.money import format_vnd
 from catalogue.scope import scope_for, scoped_producers
 from catalogue.validators import normalize_mobile_vn
@@ -52,12 +55,26 @@ class SubOrderFilterSet(WagtailFilterSet):
         fields: list[str] = []  # all declared above
 
 
+class OpenColumn(Column):
+    """Phone cards only: a full-width button to the sub-order."""
+
+    cell_template_name = "orders/admin/open_cell.html"
+
+
+def _items(sub_order: SubOrder) -> str:
+    return ", ".join(
+        f"{line.quantity} × {line.product_title} ({line.variant_name})"
+        for line in sub_order.lines.all()
+    )
+
+
 def _local_time(value):
     return timezone.localtime(value).replace(tzinfo=None)
 
 
 class SubOrderIndexView(IndexView):
     page_title = _("Đơn hàng")
+    table_classname = "listing phone-cards order-cards"
     detail_url_name = None
     # Turns Wagtail's search box on; search_queryset below does the searching (the
     # phone typed as people type it).
@@ -82,6 +99,8 @@ class SubOrderIndexView(IndexView):
         queryset = SubOrder.objects.select_related("order", "producer")
         if self.is_export:
             queryset = queryset.select_related("order__commune", "order__province")
+        else:
+            queryset = queryset.prefetch_related("lines")
         return scope_for(self.request.user).filter(queryset)
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -107,26 +126,51 @@ class SubOrderIndexView(IndexView):
     def columns(self):
         return [
             TitleColumn(
-                "number", label=_("Số đơn"), sort_key="number", get_url=self.get_detail_url
+                "number",
+                label=_("Số đơn"),
+                sort_key="number",
+                get_url=self.get_detail_url,
+                classname="oc-number",
             ),
             DateColumn(
                 "created_at",
                 label=_("Ngày đặt"),
                 accessor="order.created_at",
                 sort_key="order__created_at",
+                classname="oc-date",
             ),
-            Column("producer", label=_("Chủ thể"), accessor="producer.title"),
-            Column("shopper", label=_("Người nhận"), accessor="order.name"),
-            Column(
+            CardColumn("producer", label=_("Chủ thể"), accessor="producer.title"),
+            CardColumn("shopper", label=_("Người nhận"), accessor="order.name"),
+            CardColumn(
                 "payment_method",
                 label=_("Thanh toán"),
                 accessor="order.get_payment_method_display",
             ),
-            Column("order_status", label=_("Trạng thái đơn"), accessor="order.get_status_display"),
-            Column(
-                "status", label=_("Trạng thái"), accessor="get_status_display", sort_key="status"
+            CardColumn(
+                "order_status",
+                label=_("Trạng thái đơn"),
+                accessor="order.get_status_display",
             ),
-            Column("total", label=_("Tổng tiền"), accessor=lambda s: format_vnd(s.total)),
+            Column(
+                "status",
+                label=_("Trạng thái"),
+                accessor="get_status_display",
+                sort_key="status",
+                classname="oc-status",
+            ),
+            Column(
+                "total",
+                label=_("Tổng tiền"),
+                accessor=lambda s: format_vnd(s.total),
+                classname="oc-total",
+            ),
+            CardColumn("items", label=_("Hàng"), accessor=_items, classname="card-phone oc-items"),
+            OpenColumn(
+                "open",
+                label=_("Xem đơn"),
+                accessor=self.get_detail_url,
+                classname="card-phone oc-open",
+            ),
         ]
 
     def preprocess_field_value(self, field, value, export_format):

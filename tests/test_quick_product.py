@@ -123,8 +123,8 @@ def test_save_draft_starts_no_review(as_coop_quick, coop):
     ("variants", "extra", "message"),
     [
         ([("", "²", "1", "300")], {}, "Nhập số tiền bằng số, ví dụ 150.000, 150k hoặc 1tr5."),
-        ([("", "150k", "²", "300")], {}, "Nhập một số nguyên, ví dụ 12."),
-        ([("", "150k", "-3", "300")], {}, "Ít nhất là 0."),
+        ([("", "150k", "²", "300")], {}, "Nhập số lượng bằng chữ số, ví dụ 25 hoặc 1.000."),
+        ([("", "150k", "-3", "300")], {}, "Số lượng không được âm."),
         (
             [("", "150k", "1", "300"), ("", "200k", "1", "500")],
             {},
