@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from catalogue.models import ProducerLogin
 from tests.conftest import PASSWORD
-from tests.test_browser import browser, phone, shot  # noqa: F401  (fixtures)
+from tests.test_browser import ARTEFACTS, browser, phone, shot  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +41,30 @@ def small_targets(page, root: str) -> list[str]:
     )
 
 
+def sign_in(page, typed: str, password: str, screenshot: str | None = None) -> None:
+    """On the sign-in page already open."""
+    assert page.get_by_label("Ghi nhớ đăng nhập").is_checked()
+    page.get_by_label("Tên đăng nhập hoặc số điện thoại").fill(typed)
+    page.get_by_label("Mật khẩu").fill(password)
+    assert outside_the_viewport(page) == []
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def demo_sign_in(page, username: str) -> None:
+    """A demo account (its password is random) with the test's password."""
+    user = get_user_model().objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(page.base + "/admin/login/")
+    sign_in(page, username, PASSWORD)
+
+
 def test_staff_create_a_producer_who_then_signs_in_with_its_phone_number(phone):  # noqa: F811
-    phone.set_viewport_size({"width": 360, "height": 800})
-    staff = get_user_model().objects.get(username="canbo.tinh")
-    staff.set_password(PASSWORD)
-    staff.save()
-    phone.goto(phone.base + "/admin/login/")
-    assert phone.get_by_label("Ghi nhớ đăng nhập").is_checked()
-    phone.get_by_label("Tên đăng nhập hoặc số điện thoại").fill("canbo.tinh")
-    phone.get_by_label("Mật khẩu").fill(PASSWORD)
-    phone.get_by_role("button", name="Đăng nhập").click()
-    phone.wait_for_url(re.compile(r"/admin/$"))
+    demo_sign_in(phone, "canbo.tinh")
 
     phone.goto(phone.base + "/admin/chu-the/moi/")
     phone.get_by_label("Tên chủ thể OCOP").fill("HTX Mật ong Đại Từ")
@@ -72,6 +85,16 @@ def test_staff_create_a_producer_who_then_signs_in_with_its_phone_number(phone):
     assert outside_the_viewport(phone) == []
     assert small_targets(phone, ".controls") == []
     shot(phone, "logins-2-login-card")
+    printed = phone.pdf(prefer_css_page_size=True)  # the print CSS: one A6 page, 105 × 148 mm
+    (ARTEFACTS / "logins-2-login-card.pdf").write_bytes(printed)
+    assert len(re.findall(rb"/Type\s*/Page\b", printed)) == 1
+    [box] = re.findall(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", printed)
+    width, height = (float(points) * 25.4 / 72 for points in box)
+    assert abs(width - 105) < 1 and abs(height - 148) < 1
+    phone.emulate_media(media="print")
+    shot(phone, "logins-2-login-card-printed")
+    phone.emulate_media(media="screen")
+    (ARTEFACTS / "logins-2-login-card.pdf").write_bytes(printed)
     login = ProducerLogin.objects.select_related("user", "producer").get(phone="0912345678")
     assert login.producer.title == "HTX Mật ong Đại Từ" and login.user.check_password(password)
     qr_link = card.locator(".url").inner_text().strip()
@@ -81,14 +104,32 @@ def test_staff_create_a_producer_who_then_signs_in_with_its_phone_number(phone):
     phone.goto(qr_link)  # where the card's QR code leads
     username = phone.get_by_label("Tên đăng nhập hoặc số điện thoại")
     assert username.input_value() == "htx-mat-ong-dai-tu"
-    username.fill("0912 345 678")
-    phone.get_by_label("Mật khẩu").fill(password)
-    assert phone.get_by_label("Ghi nhớ đăng nhập").is_checked()
-    assert outside_the_viewport(phone) == []
-    shot(phone, "logins-3-producer-signs-in-by-phone")
-    phone.get_by_role("button", name="Đăng nhập").click()
-    phone.wait_for_url(re.compile(r"/admin/$"))
+    sign_in(phone, "0912 345 678", password, screenshot="logins-3-producer-signs-in-by-phone")
     assert "HTX Mật ong Đại Từ" in phone.locator(".w-panel").first.inner_text()
     shot(phone, "logins-4-producer-home")
     session = next(c for c in phone.context.cookies() if c["name"] == "sessionid")
     assert session["expires"] > 0  # remembered: not a cookie that ends with the browser
+
+
+def test_a_helper_gives_a_producer_a_new_password_from_the_home_card(phone):  # noqa: F811
+    demo_sign_in(phone, "hotro.so")
+    first = phone.locator("article.producer-card").first
+    title = first.locator(".producer-card__name").inner_text().strip()
+    assert outside_the_viewport(phone) == []
+    assert small_targets(phone, "article.producer-card .producer-card__actions") == []
+    shot(phone, "logins-5-helper-home")
+    first.get_by_role("link", name="Thẻ đăng nhập").click()
+    phone.wait_for_url(re.compile(r"/admin/chu-the/\d+/the-dang-nhap/$"))
+    assert phone.locator(".card .password").inner_text().strip().startswith("…")  # not shown
+    phone.get_by_role("button", name="Đặt mật khẩu mới").click()
+    password = phone.locator(".card .password").inner_text().strip()
+    assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", password)
+    assert small_targets(phone, ".controls") == []
+    shot(phone, "logins-6-new-password")
+    login = ProducerLogin.objects.select_related("user").get(producer__title=title)
+    assert login.user.check_password(password)
+
+    phone.context.clear_cookies()
+    phone.goto(phone.base + "/admin/login/")
+    sign_in(phone, login.user.username, password)
+    assert title in phone.locator(".w-panel").first.inner_text()

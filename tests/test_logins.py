@@ -233,7 +233,7 @@ def test_the_card_qr_opens_the_login_page_with_the_username(as_staff, coop, rf):
     assert login_url(rf.get("/"), "htx-che-hao-dat") == expected
     svg = re.search(r"<svg.*?</svg>", html, re.S)
     assert svg is not None and _svg_matrix(svg.group()) == _expected_matrix(expected)
-    assert "@page { size: A6" in html and "0912 345 678" in html
+    assert "@page { size: 105mm 148mm" in html and "0912 345 678" in html
     assert as_staff.get(expected).status_code == 302  # signed in already: to the dashboard
 
 
