@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.logins import check_phone_free, login_phone
 from catalogue.models import Commune, ProducerPage, ProducerType, Province
-from catalogue.text import nfc
+from catalogue.text import nfc, slugify_vi
 
 
 def commune_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -49,6 +49,10 @@ class NewProducerForm(forms.Form):
 
     def clean_title(self) -> str:
         title = nfc(self.cleaned_data["title"].strip())
+        if not slugify_vi(title):
+            raise forms.ValidationError(
+                _("Tên cần có chữ cái hoặc chữ số: tên đăng nhập và địa chỉ trang làm từ tên.")
+            )
         if ProducerPage.objects.filter(title=title).exists():
             raise forms.ValidationError(_("Đã có chủ thể OCOP tên này."))
         return title

@@ -158,6 +158,7 @@ def test_staff_create_a_producer_as_the_command_does_and_see_its_card_once(
         ({"title": "HTX Chè Hảo Đạt"}, "Đã có chủ thể OCOP tên này."),
         ({"commune": "99999999"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"title": ""}, "Trường này là bắt buộc."),
+        ({"title": "!!!"}, "Tên cần có chữ cái hoặc chữ số"),
     ],
 )
 def test_bad_input_is_told_in_vietnamese_and_creates_nothing(as_staff, coop, changes, message):
