@@ -94,4 +94,4 @@ def login_card_view(request: HttpRequest, producer_id: int) -> HttpResponse:
 @refused_with_403
 def new_password_view(request: HttpRequest, producer_id: int) -> HttpResponse:
     login = managed_login(request, producer_id)
-    return _card(request, login, set_new_password(login.user))
+    return _card(request, login, set_new_password(login, signed_in_user(request)))

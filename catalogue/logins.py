@@ -7,12 +7,14 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from wagtail.log_actions import log
 
 from catalogue.models import ProducerLogin
 from catalogue.text import slugify_vi
 from catalogue.validators import normalize_mobile_vn, validate_mobile_vn
 
 USERNAME_LENGTH = 40  # of the name part; a suffix "-2", "-3", … may follow
+NEW_PASSWORD_ACTION = "catalogue.new_password"  # in the producer page's history
 
 
 def generate_password() -> str:
@@ -70,10 +72,12 @@ def is_producer_login(user: AbstractBaseUser) -> bool:
     return ProducerLogin.objects.filter(user_id=user.pk).exists()
 
 
-def set_new_password(user: AbstractBaseUser) -> str:
+def set_new_password(login: ProducerLogin, by: AbstractBaseUser) -> str:
     """A fresh password for the producer's login, returned once for the screen that shows
-    it; the producer's other sessions end (Django checks the password hash)."""
+    it; the producer's other sessions end (Django checks the password hash). Who did it
+    and when goes in the producer page's history, the password does not."""
     password = generate_password()
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    login.user.set_password(password)
+    login.user.save(update_fields=["password"])
+    log(login.producer, NEW_PASSWORD_ACTION, user=by, data={"username": login.user.username})
     return password

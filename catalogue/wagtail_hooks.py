@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_stock import stock_view
 from catalogue.login_views import login_card_view, new_password_view, new_producer_view
-from catalogue.logins import is_producer_login
+from catalogue.logins import NEW_PASSWORD_ACTION, is_producer_login
 from catalogue.models import Certificate, Commune, ProducerPage, ProductPage, Province
 from catalogue.producer_home import ProducerHomePanel
 from catalogue.qr_labels import qr_labels_view
@@ -125,6 +125,15 @@ def producer_login_urls():
         path("chu-the/<int:producer_id>/the-dang-nhap/", login_card_view, name=LOGIN_CARD),
         path("chu-the/<int:producer_id>/mat-khau-moi/", new_password_view, name=NEW_PASSWORD),
     ]
+
+
+@hooks.register("register_log_actions")
+def new_password_log_action(actions):
+    actions.register_action(
+        NEW_PASSWORD_ACTION,
+        _("Đặt mật khẩu mới"),
+        _("Đã đặt mật khẩu mới cho tài khoản của chủ thể"),
+    )
 
 
 class StaffMenuItem(MenuItem):

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import GroupCollectionPermission, GroupPagePermission
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, PageLogEntry
 
 from catalogue.login_card import login_url
 from catalogue.logins import login_phone, unique_username
@@ -201,12 +201,24 @@ def test_who_may_set_a_new_password_for_a_producer(client, coop, people, who, st
     assert response.status_code == status
     coop.user.refresh_from_db()
     assert coop.user.check_password(PASSWORD) is (status != 200)
+    assert PageLogEntry.objects.filter(action="catalogue.new_password").exists() is (status == 200)
     if status == 200:
         [password] = set(PASSWORD_SHAPE.findall(response.content.decode()))
         assert coop.user.check_password(password)
         assert "no-store" in response["Cache-Control"]
+        [entry] = PageLogEntry.objects.filter(page=coop.page, action="catalogue.new_password")
+        assert entry.user == people[who] and password not in str(entry.data)
+        assert entry.data == {"username": "htx-che-hao-dat"}
         assert client.get(new_password).status_code == 405  # a GET changes nothing
         assert password not in client.get(card).content.decode()  # shown once
+
+
+def test_a_new_password_is_in_the_producer_history_without_the_password(as_staff, coop):
+    reset = as_staff.post(reverse("catalogue_new_password", args=[coop.page.pk]))
+    [password] = set(PASSWORD_SHAPE.findall(reset.content.decode()))
+    history = reverse("wagtailadmin_pages:history", args=[coop.page.pk])
+    html = as_staff.get(history).content.decode()
+    assert "Đã đặt mật khẩu mới cho tài khoản của chủ thể" in html and password not in html
 
 
 def test_a_helper_home_card_links_the_login_card_and_a_producer_home_does_not(client, coop, people):
