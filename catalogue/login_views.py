@@ -29,8 +29,8 @@ def refused_with_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except PermissionDenied:
-            context = {"page_title": _("Không được phép")}
+        except PermissionDenied as refusal:
+            context = {"page_title": _("Không được phép"), "reason": str(refusal)}
             return TemplateResponse(request, "catalogue/admin/refused.html", context, status=403)
 
     return wrapped
@@ -43,7 +43,12 @@ def managed_login(request: HttpRequest, producer_id: int) -> ProducerLogin:
     user = signed_in_user(request)
     scope = scope_for(user)
     if not scope.all_producers and is_producer_login(user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Chỉ cán bộ OCOP tỉnh và người hỗ trợ của chủ thể mới làm được việc này. "
+                "Khi quên mật khẩu, hãy nhờ họ đặt mật khẩu mới."
+            )
+        )
     login = (
         ProducerLogin.objects.filter(producer_id=producer_id)
         .select_related("user", "producer")
@@ -64,7 +69,7 @@ def _card(request: HttpRequest, login: ProducerLogin, password: str | None) -> H
 @refused_with_403
 def new_producer_view(request: HttpRequest) -> HttpResponse:
     if not scope_for(signed_in_user(request)).all_producers:
-        raise PermissionDenied
+        raise PermissionDenied(_("Chỉ cán bộ OCOP tỉnh tạo được chủ thể mới."))
     form = NewProducerForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data

@@ -174,7 +174,9 @@ def test_only_staff_create_producers(client, coop, django_user_model):
     add_editor(helper, [coop.page])
     for user in (helper, coop.user):
         client.force_login(user)
-        assert client.get(reverse("catalogue_new_producer")).status_code == 403
+        refused = client.get(reverse("catalogue_new_producer"))
+        assert refused.status_code == 403
+        assert "Chỉ cán bộ OCOP tỉnh tạo được chủ thể mới." in refused.content.decode()
         assert _new_producer(client).status_code == 403
     assert not ProducerPage.objects.filter(title="HTX Mật ong Đại Từ").exists()
 
@@ -211,6 +213,12 @@ def test_who_may_set_a_new_password_for_a_producer(client, coop, people, who, st
         assert entry.data == {"username": "htx-che-hao-dat"}
         assert client.get(new_password).status_code == 405  # a GET changes nothing
         assert password not in client.get(card).content.decode()  # shown once
+
+
+def test_a_producer_is_told_who_can_give_it_a_new_password(as_coop, coop):
+    refused = as_coop.post(reverse("catalogue_new_password", args=[coop.page.pk]))
+    assert refused.status_code == 403
+    assert "hãy nhờ họ đặt mật khẩu mới" in refused.content.decode()
 
 
 def test_a_new_password_is_in_the_producer_history_without_the_password(as_staff, coop):
