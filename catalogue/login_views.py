@@ -80,7 +80,7 @@ def new_producer_view(request: HttpRequest) -> HttpResponse:
                 producer_type=data["producer_type"],
                 phone=data["phone"],
             )
-        except ValidationError as error:  # taken in between by someone else
+        except ValidationError as error:  # the name or the number is taken
             for field, messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:

@@ -6,8 +6,8 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.logins import check_phone_free, login_phone
-from catalogue.models import Commune, ProducerPage, ProducerType, Province
+from catalogue.logins import login_phone
+from catalogue.models import Commune, ProducerType, Province
 from catalogue.text import nfc, slugify_vi
 
 
@@ -53,9 +53,7 @@ class NewProducerForm(forms.Form):
             raise forms.ValidationError(
                 _("Tên cần có chữ cái hoặc chữ số: tên đăng nhập và địa chỉ trang làm từ tên.")
             )
-        if ProducerPage.objects.filter(title=title).exists():
-            raise forms.ValidationError(_("Đã có chủ thể OCOP tên này."))
-        return title
+        return title  # a name already taken is refused by create_producer, on this field
 
     def clean_commune(self) -> Commune:
         return Commune.objects.select_related("province").get(pk=self.cleaned_data["commune"])
@@ -64,10 +62,4 @@ class NewProducerForm(forms.Form):
         phone = login_phone(self.cleaned_data["phone"])
         if phone is None:
             raise forms.ValidationError(_("Số di động không hợp lệ (10 số, ví dụ 0912 345 678)."))
-        try:
-            check_phone_free(phone)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _("Số này đã dùng để đăng nhập cho một chủ thể khác.")
-            ) from None
-        return phone
+        return phone  # a number already signing in is refused by create_producer

@@ -154,8 +154,8 @@ def test_staff_create_a_producer_as_the_command_does_and_see_its_card_once(
     ("changes", "message"),
     [
         ({"phone": "12345"}, "Số di động không hợp lệ (10 số, ví dụ 0912 345 678)."),
-        ({"phone": "0912 345 678"}, "Số này đã dùng để đăng nhập cho một chủ thể khác."),
-        ({"title": "HTX Chè Hảo Đạt"}, "Đã có chủ thể OCOP tên này."),
+        ({"phone": "0912 345 678"}, "Số điện thoại 0912345678 đã dùng để đăng nhập cho"),
+        ({"title": "HTX Chè Hảo Đạt"}, "Đã có chủ thể OCOP tên &#x27;HTX Chè Hảo Đạt&#x27;."),
         ({"commune": "99999999"}, "Hãy chọn một lựa chọn hợp lệ."),
         ({"title": ""}, "Trường này là bắt buộc."),
         ({"title": "!!!"}, "Tên cần có chữ cái hoặc chữ số"),
