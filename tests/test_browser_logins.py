@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from wagtail.models import PageLogEntry
 
 from catalogue.models import ProducerLogin
 from tests.conftest import PASSWORD
@@ -121,13 +122,22 @@ def test_a_helper_gives_a_producer_a_new_password_from_the_home_card(phone):  # 
     first.get_by_role("link", name="Thẻ đăng nhập").click()
     phone.wait_for_url(re.compile(r"/admin/chu-the/\d+/the-dang-nhap/$"))
     assert phone.locator(".card .password").inner_text().strip().startswith("…")  # not shown
+    asked: list[str] = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    phone.get_by_role("button", name="Đặt mật khẩu mới").click()  # dismissed: nothing happens
+    assert asked == ["Đặt mật khẩu mới? Mật khẩu cũ sẽ không dùng được nữa."]
+    assert phone.locator(".card .password").inner_text().strip().startswith("…")
+    phone.once("dialog", lambda dialog: dialog.accept())
     phone.get_by_role("button", name="Đặt mật khẩu mới").click()
+    phone.locator(".controls .notice").wait_for()
     password = phone.locator(".card .password").inner_text().strip()
     assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", password)
     assert small_targets(phone, ".controls") == []
     shot(phone, "logins-6-new-password")
     login = ProducerLogin.objects.select_related("user").get(producer__title=title)
     assert login.user.check_password(password)
+    resets = PageLogEntry.objects.filter(page=login.producer_id, action="catalogue.new_password")
+    assert resets.count() == 1  # the dismissed tap sent nothing
 
     phone.context.clear_cookies()
     phone.goto(phone.base + "/admin/login/")
