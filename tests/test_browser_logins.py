@@ -123,7 +123,12 @@ def test_a_helper_gives_a_producer_a_new_password_from_the_home_card(phone):  # 
     phone.wait_for_url(re.compile(r"/admin/chu-the/\d+/the-dang-nhap/$"))
     assert phone.locator(".card .password").inner_text().strip().startswith("…")  # not shown
     asked: list[str] = []
-    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone.once("dialog", dismiss)
     phone.get_by_role("button", name="Đặt mật khẩu mới").click()  # dismissed: nothing happens
     assert asked == ["Đặt mật khẩu mới? Mật khẩu cũ sẽ không dùng được nữa."]
     assert phone.locator(".card .password").inner_text().strip().startswith("…")
