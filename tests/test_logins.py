@@ -9,7 +9,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, PageLogEntry
 
@@ -148,6 +148,13 @@ def test_staff_create_a_producer_as_the_command_does_and_see_its_card_once(
 
     card = as_staff.get(reverse("catalogue_login_card", args=[page.pk])).content.decode()
     assert "htx-mat-ong-dai-tu" in card and password not in card
+
+
+def test_the_command_refuses_a_number_that_already_signs_in(coop):
+    with pytest.raises(CommandError, match="0912345678 đã dùng để đăng nhập"):
+        call_command("create_producer", "HTX Khác", "--commune", "05977", "--phone", "0912345678")
+    assert not ProducerPage.objects.filter(title="HTX Khác").exists()
+    assert not get_user_model().objects.filter(username="htx-khac").exists()
 
 
 @pytest.mark.parametrize(
