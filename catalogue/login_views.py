@@ -81,7 +81,8 @@ def new_producer_view(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationError as error:  # the name or the number is taken
-            for field, messages in error.message_dict.items():
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for field, messages in by_field.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:
             return _card(request, created.login, created.password)

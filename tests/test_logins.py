@@ -9,6 +9,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, PageLogEntry
@@ -174,6 +175,18 @@ def test_bad_input_is_told_in_vietnamese_and_creates_nothing(as_staff, coop, cha
     assert response.status_code == 200
     assert message in response.content.decode()
     assert (ProducerPage.objects.count(), get_user_model().objects.count()) == (producers, users)
+
+
+def test_a_refusal_of_the_service_not_tied_to_a_field_is_shown_above_the_form(
+    as_staff, structure, monkeypatch
+):
+    def refuse(**fields):
+        raise ValidationError("Chưa có cây trang của tỉnh.")
+
+    monkeypatch.setattr("catalogue.login_views.create_producer", refuse)
+    response = _new_producer(as_staff)
+    assert response.status_code == 200
+    assert "Chưa có cây trang của tỉnh." in response.content.decode()
 
 
 def test_only_staff_create_producers(client, coop, django_user_model):
