@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from catalogue import stock
 from catalogue.dates import add_months
+from catalogue.logins import generate_password
 from catalogue.models import (
     Certificate,
     CertificateStatus,
@@ -39,12 +40,7 @@ from catalogue.models import (
     QualityMark,
 )
 from catalogue.placeholders import create_placeholder_image
-from catalogue.producers import (
-    add_editor,
-    create_producer,
-    generate_password,
-    set_admin_language,
-)
+from catalogue.producers import add_editor, create_producer, set_admin_language
 from catalogue.reference_data import read_rows
 from catalogue.roles import PROVINCE_STAFF_GROUP
 from catalogue.site_setup import ensure_site_structure

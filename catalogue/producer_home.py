@@ -38,6 +38,10 @@ class ProducerCard:
         return f"{reverse('catalogue_quick_product')}?{query}"
 
     @property
+    def login_card_url(self) -> str:
+        return reverse("catalogue_login_card", args=[self.producer.pk])
+
+    @property
     def products_url(self) -> str:
         return reverse("wagtailadmin_explore", args=[self.producer.pk])
 
@@ -102,8 +106,9 @@ class ProducerHomePanel(Component):
     template_name = "catalogue/admin/producer_home_panel.html"
     order = 5  # the first thing a producer sees
 
-    def __init__(self, scope: ProducerScope):
+    def __init__(self, scope: ProducerScope, *, helper: bool):
         self.scope = scope
+        self.helper = helper  # a helper prints login cards and sets new passwords
 
     def get_context_data(self, parent_context: Mapping[str, Any]) -> Mapping[str, Any]:
         found = cards(self.scope.producer_ids, timezone.localdate())
@@ -115,4 +120,5 @@ class ProducerHomePanel(Component):
             "several": len(found) > 1,
             "heading": _("Các chủ thể bạn hỗ trợ") if len(found) > 1 else found[0].producer.title,
             "expiry_days": EXPIRY_WARNING_DAYS,
+            "helper": self.helper,
         }

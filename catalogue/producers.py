@@ -1,6 +1,5 @@
 """Creating a producer in one step: page, image collection, editors' group, first user."""
 
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +11,8 @@ from django.db import transaction
 from wagtail.models import Collection
 from wagtail.users.models import UserProfile
 
-from catalogue.models import Commune, ProducerPage
+from catalogue.logins import check_phone_free, generate_password, login_phone, unique_username
+from catalogue.models import Commune, ProducerLogin, ProducerPage
 from catalogue.roles import grant_producer_editors
 from catalogue.site_setup import ensure_site_structure
 from catalogue.text import nfc
@@ -24,13 +24,8 @@ class NewProducer:
     group: Group
     collection: Collection
     user: AbstractUser
+    login: ProducerLogin
     password: str
-
-
-def generate_password() -> str:
-    """Readable over the phone to an elderly producer: no look-alike characters."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
 @transaction.atomic
@@ -38,7 +33,7 @@ def create_producer(
     *,
     title: str,
     commune: Commune,
-    username: str,
+    username: str | None = None,
     password: str | None = None,
     publish: bool = True,
     password_hasher: BasePasswordHasher | None = None,
@@ -46,13 +41,17 @@ def create_producer(
 ) -> NewProducer:
     """Create the producer page with its own collection, group and first editor.
 
-    `fields` are ProducerPage fields (producer_type, phone, legal_name, …);
-    `password_hasher` replaces Django's default one (the demo's quicker one).
+    `fields` are ProducerPage fields (producer_type, phone, legal_name, …); a mobile
+    `phone` is also what the user may sign in with. Without `username`, one is made from
+    the title (catalogue.logins.unique_username); `password_hasher` replaces Django's
+    default one (the demo's quicker one).
     Raises ValidationError, and writes nothing, if any part is invalid.
     """
     User = get_user_model()
     title = nfc(title.strip())
     group_name = f"Biên tập: {title}"[:150]
+    username = username or unique_username(title)
+    phone = login_phone(fields.get("phone", ""))
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"Tên đăng nhập '{username}' đã có người dùng."})
     if (
@@ -60,6 +59,7 @@ def create_producer(
         or Group.objects.filter(name=group_name).exists()
     ):
         raise ValidationError({"title": f"Đã có chủ thể OCOP tên '{title}'."})
+    check_phone_free(phone)
     structure = ensure_site_structure()
     collection = Collection.get_first_root_node().add_child(name=title)
     group = Group.objects.create(name=group_name)
@@ -77,8 +77,9 @@ def create_producer(
     user.password = make_password(password, hasher=password_hasher or "default")
     user.save(update_fields=["password"])
     user.groups.add(group)
+    login = ProducerLogin.objects.create(user=user, producer=page, phone=phone or "")
     set_admin_language(user)
-    return NewProducer(page=page, group=group, collection=collection, user=user, password=password)
+    return NewProducer(page, group, collection, user, login, password)
 
 
 def set_admin_language(user: AbstractUser, language: str = settings.LANGUAGE_CODE) -> None:

@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalogue.admin_api import ChoosableDocumentsAPI, ChoosableImagesAPI
 from catalogue.admin_stock import stock_view
 from catalogue.login_locks import login_locks_view
-from catalogue.models import Certificate, Commune, ProductPage, Province
+from catalogue.login_views import login_card_view, new_password_view, new_producer_view
+from catalogue.logins import NEW_PASSWORD_ACTION, is_producer_login
+from catalogue.models import Certificate, Commune, ProducerPage, ProductPage, Province
 from catalogue.producer_home import ProducerHomePanel
 from catalogue.qr_labels import qr_labels_view
 from catalogue.quick_product_views import quick_product_view
@@ -128,6 +131,51 @@ def quick_product_menu_item():
     )
 
 
+LOGIN_CARD, NEW_PASSWORD = "catalogue_login_card", "catalogue_new_password"
+
+
+@hooks.register("register_admin_urls")
+def producer_login_urls():
+    return [
+        path("chu-the/moi/", new_producer_view, name="catalogue_new_producer"),
+        path("chu-the/<int:producer_id>/the-dang-nhap/", login_card_view, name=LOGIN_CARD),
+        path("chu-the/<int:producer_id>/mat-khau-moi/", new_password_view, name=NEW_PASSWORD),
+    ]
+
+
+@hooks.register("register_log_actions")
+def new_password_log_action(actions):
+    actions.register_action(
+        NEW_PASSWORD_ACTION,
+        _("Đặt mật khẩu mới"),
+        _("Đã đặt mật khẩu mới cho tài khoản của chủ thể"),
+    )
+
+
+class StaffMenuItem(MenuItem):
+    """Shown to province staff (and superusers) only."""
+
+    def is_shown(self, request) -> bool:
+        return scope_for(request.user).all_producers
+
+
+@hooks.register("register_admin_menu_item")
+def new_producer_menu_item():
+    return StaffMenuItem(
+        _("Tạo chủ thể OCOP"), reverse("catalogue_new_producer"), icon_name="user", order=45
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+@hooks.register("register_page_header_buttons")
+def login_card_button(page, user, view_name=None, next_url=None):
+    """Staff reach any producer's login card from the producer in the page explorer
+    (helpers from their home cards)."""
+    if page.specific_class is ProducerPage and scope_for(user).all_producers:
+        url = reverse(LOGIN_CARD, args=[page.pk])
+        yield Button(_("Thẻ đăng nhập"), url, icon_name="key", priority=55)
+
+
 @hooks.register("construct_page_action_menu")
 def submit_for_review_first(menu_items, request, context):
     """Whoever cannot publish (a producer, a helper) gets "Gửi duyệt" as the big button,
@@ -147,13 +195,6 @@ def submit_for_review_first(menu_items, request, context):
 @hooks.register("register_admin_urls")
 def login_locks_urls():
     return [path("khoa-dang-nhap/", login_locks_view, name="catalogue_login_locks")]
-
-
-class StaffMenuItem(MenuItem):
-    """Shown to province staff (and superusers) only."""
-
-    def is_shown(self, request) -> bool:
-        return scope_for(request.user).all_producers
 
 
 @hooks.register("register_settings_menu_item")
@@ -201,7 +242,7 @@ def producer_home_first(request, panels):
     """Producers and helpers (not staff, who act for all) get their cards first."""
     scope = scope_for(request.user)
     if scope.producer_ids and not scope.all_producers:
-        panels.append(ProducerHomePanel(scope))
+        panels.append(ProducerHomePanel(scope, helper=not is_producer_login(request.user)))
 
 
 @hooks.register("insert_global_admin_css")

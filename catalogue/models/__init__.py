@@ -2,6 +2,7 @@
 
 from .certificates import Certificate, CertificateStatus, IssuerLevel
 from .codes import CodeSequence
+from .logins import ProducerLogin
 from .pages import HomePage, ProducersIndexPage, ProductsIndexPage
 from .producers import ProducerGalleryImage, ProducerPage, ProducerType
 from .products import ProductGalleryImage, ProductPage, ProductVariant
@@ -19,6 +20,7 @@ __all__ = [
     "IssuerLevel",
     "OcopCategory",
     "ProducerGalleryImage",
+    "ProducerLogin",
     "ProducerPage",
     "ProducerType",
     "ProducersIndexPage",

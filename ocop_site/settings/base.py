@@ -135,6 +135,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("OCOP_SITE_NAME", "Sản phẩm OCOP")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Username or mobile number, "remember me" ticked, ?username= from a login card's QR.
+WAGTAILADMIN_USER_LOGIN_FORM = "catalogue.login_form.PhoneOrUsernameLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # ASCII slugs: shoppers type URLs without diacritics; đ becomes d (catalogue.text.slugify_vi).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("title", help='Display name, e.g. "HTX Chè Hảo Đạt"')
         parser.add_argument("--commune", required=True, help="Commune code (5 digits), e.g. 05977")
-        parser.add_argument("--username", required=True)
+        parser.add_argument(
+            "--username", default="", help="Made from the title when left out (htx-che-hao-dat)"
+        )
         parser.add_argument("--type", default="htx", choices=ProducerType.values)
         parser.add_argument("--phone", default="")
         parser.add_argument("--email", default="")
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             created = create_producer(
                 title=options["title"],
                 commune=commune,
-                username=options["username"],
+                username=options["username"] or None,
                 publish=not options["draft"],
                 producer_type=options["type"],
                 phone=options["phone"],
