@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import (
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
 from catalogue import stock
 from catalogue.dates import add_months
@@ -38,6 +39,7 @@ from catalogue.models import (
     ProductVariant,
     Province,
     QualityMark,
+    SiteOperator,
 )
 from catalogue.placeholders import create_placeholder_image
 from catalogue.producers import add_editor, create_producer, set_admin_language
@@ -254,9 +256,20 @@ def load_demo() -> DemoResult:
         return _load()
 
 
+def _demo_operator() -> None:
+    """The footer's operator, filled for the demo only where staff left it empty."""
+    operator = SiteOperator.for_site(Site.objects.get(is_default_site=True))
+    if not operator.name:
+        operator.name = "Sở Công Thương tỉnh (dữ liệu mẫu)"
+        operator.address = "Cán bộ tỉnh điền ở Cài đặt → Thông tin đơn vị vận hành"
+        operator.licence = "Quyết định thành lập: số và ngày của quyết định"
+        operator.save()
+
+
 def _load() -> DemoResult:
     result = DemoResult()
     ensure_site_structure()
+    _demo_operator()
     admin_password = generate_password()
     _set_password("admin", admin_password, is_staff=True, is_superuser=True)
     result.credentials.append(("Quản trị hệ thống", "admin", admin_password))

@@ -1,10 +1,12 @@
-"""The fixed skeleton of the site: Home, products index, producers index, staff role."""
+"""The fixed skeleton of the site: Home, products index, producers index, the legal pages,
+staff role."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from catalogue.legal_pages import ensure_legal_pages
 from catalogue.models import HomePage, ProducersIndexPage, ProductsIndexPage
 from catalogue.roles import ensure_province_staff
 
@@ -59,5 +61,6 @@ def ensure_site_structure() -> SiteStructure:
     producers = ProducersIndexPage.objects.first() or _publish(
         home, ProducersIndexPage(title="Chủ thể OCOP", slug=PRODUCERS_SLUG)
     )
+    ensure_legal_pages(home)
     ensure_province_staff(home, producers)
     return SiteStructure(home=home, products_index=products, producers_index=producers)

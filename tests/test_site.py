@@ -36,7 +36,7 @@ def test_listing_query_count_does_not_grow_with_products(
 ):
     for n in range(12):
         make_product(coop.page, title=f"Sản phẩm {n}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):  # 2 of them the footer's, on a cold cache
         assert client.get("/san-pham/").status_code == 200
 
 

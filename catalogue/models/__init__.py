@@ -2,6 +2,7 @@
 
 from .certificates import Certificate, CertificateStatus, IssuerLevel
 from .codes import CodeSequence
+from .legal import InfoPage, SiteOperator
 from .logins import ProducerLogin
 from .pages import HomePage, ProducersIndexPage, ProductsIndexPage
 from .producers import ProducerGalleryImage, ProducerPage, ProducerType
@@ -17,6 +18,7 @@ __all__ = [
     "CodeSequence",
     "Commune",
     "HomePage",
+    "InfoPage",
     "IssuerLevel",
     "OcopCategory",
     "ProducerGalleryImage",
@@ -30,6 +32,7 @@ __all__ = [
     "ProductsIndexPage",
     "Province",
     "QualityMark",
+    "SiteOperator",
     "StockItem",
     "StorefrontEntry",
     "StorefrontMark",

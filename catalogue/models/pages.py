@@ -18,7 +18,11 @@ class HomePage(CataloguePage):
 
     content_panels = CataloguePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["catalogue.ProductsIndexPage", "catalogue.ProducersIndexPage"]
+    subpage_types = [
+        "catalogue.ProductsIndexPage",
+        "catalogue.ProducersIndexPage",
+        "catalogue.InfoPage",
+    ]
     max_count = 1
 
     class Meta:
