@@ -121,7 +121,7 @@ def submit_for_review_first(menu_items, request, context):
     if "action-publish" in names:
         return
     # While it waits for review the page is locked for them: the big button is the
-    # disabled "page locked", not "Ngừng quy trình" (withdraw), which stays in the menu.
+    # disabled "page locked", not "Huỷ gửi duyệt" (withdraw), which stays in the menu.
     for first in ("action-submit", "action-page-locked"):
         if first in names:
             menu_items.insert(0, menu_items.pop(names.index(first)))

@@ -135,7 +135,7 @@ def test_save_draft_starts_no_review(as_coop_quick, coop):
             {},
             "Hai phân loại trùng tên.",
         ),
-        ([("", "150k", "1", "300")], {"title": "  "}, "Trường này là bắt buộc."),
+        ([("", "150k", "1", "300")], {"title": "  "}, "Cần điền mục này."),
     ],
 )
 def test_bad_input_is_explained_and_writes_nothing(as_coop_quick, coop, variants, extra, message):
