@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -170,3 +172,10 @@ def producer_home_first(request, panels):
     scope = scope_for(request.user)
     if scope.producer_ids and not scope.all_producers:
         panels.append(ProducerHomePanel(scope))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_tap_targets_css():
+    """Wagtail's controls made big enough to tap on a phone (every admin screen)."""
+    href = static("catalogue/admin_tap_targets.css")
+    return format_html('<link rel="stylesheet" href="{}">', href)
