@@ -22,6 +22,9 @@ PHONE_LOCALE = "en-US"  # the phone's language; the admin answers in Vietnamese 
 # the field's name, outside any catalogue; the login form is being rewritten for signing in
 # by phone number (another change), which labels it.
 UNLABELLED = {"login": {"Password"}}
+# Menus and dialogs fade in: wait for every finite animation, so the shot shows them opaque.
+SETTLED = """() => Promise.all(document.getAnimations()
+  .filter((a) => a.effect.getComputedTiming().endTime !== Infinity).map((a) => a.finished))"""
 PRIMARY = {
     "login": "main form input:not([type=hidden]), main form button[type=submit]",
     "editor": "footer .w-dropdown__toggle, footer button[type=submit]",
@@ -40,6 +43,7 @@ class Walk:
 
     def look(self, screen: str, primary: str | None = None) -> None:
         self.page.wait_for_load_state("networkidle")
+        self.page.evaluate(SETTLED)
         shot(self.page, f"admin-{self.role}-{screen}")
         self.english[screen] = english_words(self.page, ALLOWLIST | UNLABELLED.get(screen, set()))
         self.off_screen[screen] = outside_viewport(self.page)
