@@ -42,6 +42,8 @@ ALLOWLIST = frozenset(
         "heic",
         "kg",
         "web",  # "trang web"
+        "menu",  # as Vietnamese says it
+        "javascript",
     ]
 )
 # Valid Vietnamese spellings that, alone and without diacritics, are English on a screen.

@@ -662,7 +662,7 @@ MESSAGES = {
     "Insert or edit a link": "Chèn hoặc sửa liên kết",
     "Bold": "Đậm",
     "Italic": "Nghiêng",
-    "Monospace (code)": "Chữ mã (code)",
+    "Monospace (code)": "Chữ kiểu mã máy tính",
     "Strike-through": "Gạch ngang",
     "Superscript": "Chỉ số trên",
     "Subscript": "Chỉ số dưới",

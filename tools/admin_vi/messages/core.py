@@ -83,7 +83,7 @@ MESSAGES = {
     "pages": "trang",
     "The page title as you'd like it to be seen by the public": "Tiêu đề trang như bạn muốn người xem thấy",
     "slug": "đường dẫn",
-    "The name of the page as it will appear in URLs e.g http://domain.com/blog/[my-slug]/": "Tên trang như sẽ hiện trong địa chỉ web, ví dụ http://domain.com/blog/[duong-dan]/",
+    "The name of the page as it will appear in URLs e.g http://domain.com/blog/[my-slug]/": "Tên trang như sẽ hiện trong địa chỉ web, ví dụ https://ocop.vn/san-pham/[duong-dan]/",
     "URL path": "đường dẫn URL",
     "owner": "người sở hữu",
     "latest revision created at": "phiên bản mới nhất tạo lúc",
