@@ -29,7 +29,7 @@ SETTLED = """() => Promise.all(document.getAnimations()
 PRIMARY = {
     "login": "main form input:not([type=hidden]), main form button[type=submit]",
     "editor": "footer .w-dropdown__toggle, footer button[type=submit]",
-    "menu": "button[aria-label], .sidebar-menu-item__link",
+    "menu": ".sidebar-menu-item__link, .sidebar button[aria-label]",
 }
 
 
@@ -119,7 +119,12 @@ def _duplicate_image(walk: Walk, product: ProductPage, tmp_path) -> None:
 
 
 def _common_walk(walk: Walk, product: ProductPage) -> None:
-    walk.look("dashboard", primary="menu")
+    walk.look("dashboard")
+    toggle = walk.page.get_by_role("button", name="Ẩn/hiện thanh bên").first
+    toggle.click()
+    walk.page.locator(".sidebar-menu-item__link").first.wait_for()
+    walk.look("menu", primary="menu")
+    toggle.click()
     walk.visit("/admin/pages/", "explorer")
     walk.visit(f"/admin/pages/{product.get_parent().pk}/", "explorer-products")
     _editor(walk, product)

@@ -144,5 +144,5 @@ def small_tap_targets(page, minimum: int = 44, selector: str = CONTROLS) -> list
     return [
         _describe(c)
         for c in page.evaluate(_CONTROLS_JS, selector)
-        if not c["inline"] and (c["height"] < minimum or c["width"] < minimum)
+        if not c["inline"] and min(c["height"], c["width"]) < minimum - 0.5  # sub-pixel layout
     ]
