@@ -110,7 +110,7 @@ MESSAGES = {
     "%(num_parent_objects)d image has been added to %(collection)s": "Đã thêm %(num_parent_objects)d ảnh vào %(collection)s",
     "Delete selected images": "Xoá các ảnh đã chọn",
     "%(num_parent_objects)d image has been deleted": "Đã xoá %(num_parent_objects)d ảnh",
-    "Created": "Ngày tạo",
+    "Created": "Đã tạo",
     "Choose an image": "Chọn ảnh",
     "Choose another image": "Chọn ảnh khác",
     "Edit this image": "Sửa ảnh này",
