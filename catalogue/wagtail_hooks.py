@@ -185,7 +185,7 @@ def submit_for_review_first(menu_items, request, context):
     if "action-publish" in names:
         return
     # While it waits for review the page is locked for them: the big button is the
-    # disabled "page locked", not "Ngừng quy trình" (withdraw), which stays in the menu.
+    # disabled "page locked", not "Huỷ gửi duyệt" (withdraw), which stays in the menu.
     for first in ("action-submit", "action-page-locked"):
         if first in names:
             menu_items.insert(0, menu_items.pop(names.index(first)))
@@ -250,3 +250,10 @@ def phone_css():
     """Admin tables as cards below 600 px (producers on cheap phones), the stock screen's
     number boxes, and Wagtail's sidebar placeholder out of the way without JavaScript."""
     return format_html('<link rel="stylesheet" href="{}">', static("catalogue/admin_phone.css"))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_tap_targets_css():
+    """Wagtail's controls made big enough to tap on a phone (every admin screen)."""
+    href = static("catalogue/admin_tap_targets.css")
+    return format_html('<link rel="stylesheet" href="{}">', href)

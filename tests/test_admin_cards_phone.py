@@ -13,8 +13,7 @@ from catalogue.models import ProducerPage, ProductVariant
 from catalogue.money import format_vnd
 from connectors.models import Channel
 from orders.models import SubOrder
-from tests.test_browser import browser, phone, shot  # noqa: F401  (fixtures)
-from tests.test_producer_phone import _sign_in
+from tests.test_browser import browser, phone, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +26,7 @@ WIDE_HEADERS = ["Số đơn", "Ngày đặt", "Chủ thể", "Người nhận", 
 def sign_in_a_producer(page) -> ProducerPage:
     """The demo's first producer with products, signed in on `page`."""
     producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk")[0]
-    _sign_in(page, producer.editors_group.user_set.order_by("pk")[0].username)
+    sign_in(page, producer.editors_group.user_set.order_by("pk")[0].username)
     return producer
 
 
@@ -194,7 +193,7 @@ def test_staff_see_the_marketplace_channels_as_cards(phone):  # noqa: F811
         base_url="https://partner.example.vn", needs_reauth=True,
     )  # fmt: skip
     phone.set_viewport_size(SCREEN)
-    _sign_in(phone, "canbo.tinh")
+    sign_in(phone, "canbo.tinh")
     phone.goto(phone.base + reverse("marketplace_channels:index"))
     card = phone.locator("table.phone-cards tbody tr", has_text=channel.name)
     text = card.inner_text()

@@ -7,6 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(
@@ -42,9 +45,14 @@ def browser(_demo_snapshot):  # the snapshot is taken before Playwright's event 
 
 
 @pytest.fixture
-def phone(browser, live_server, committed_demo):
+def phone(browser, live_server, committed_demo, request):
+    """A phone in Vietnamese; a test module may set PHONE (its size) and PHONE_LOCALE."""
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
+        viewport=getattr(request.module, "PHONE", PHONE),
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=getattr(request.module, "PHONE_LOCALE", "vi-VN"),
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -52,6 +60,7 @@ def phone(browser, live_server, committed_demo):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.extend(_refused(message.text)))
     page.base = live_server.url
+    page.errors = errors  # a test may drop one it knows is Wagtail's own
     yield page
     context.close()
     assert errors == [], errors
@@ -65,6 +74,18 @@ def _refused(console_text: str) -> list[str]:
 def shot(page, name: str) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)
+
+
+def sign_in(page, username: str) -> None:
+    """Sign in through the admin's login form as a demo user (password set here)."""
+    user = get_user_model().objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(page.base + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def fits_phone_width(page) -> bool:

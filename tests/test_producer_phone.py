@@ -8,29 +8,16 @@ import re
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from catalogue.models import ProducerPage, ProductPage, StockItem
-from tests.conftest import PASSWORD
-from tests.test_browser import browser, phone, shot  # noqa: F401  (fixtures)
+from tests.test_browser import browser, phone, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Before the quick form: 20 taps over 7 screens (issue 15, tried on the demo data).
 MOST_TAPS = 8
-
-
-def _sign_in(page, username: str) -> None:
-    user = get_user_model().objects.get(username=username)
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(page.base + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def _camera_photo(path) -> None:
@@ -49,7 +36,7 @@ def _in_viewport(locator) -> bool:
 def test_a_cooperative_adds_a_product_in_a_few_taps_and_staff_approve_it(phone, tmp_path):  # noqa: F811
     producer = ProducerPage.objects.filter(products__isnull=False).order_by("pk").first()
     username = producer.editors_group.user_set.first().username
-    _sign_in(phone, username)
+    sign_in(phone, username)
     photo = tmp_path / "IMG_20261202.jpg"
     _camera_photo(photo)
 
@@ -87,7 +74,7 @@ def test_a_cooperative_adds_a_product_in_a_few_taps_and_staff_approve_it(phone, 
     assert stored.file_size < photo.stat().st_size / 4
 
     phone.context.clear_cookies()
-    _sign_in(phone, "canbo.tinh")
+    sign_in(phone, "canbo.tinh")
     first_panel = phone.locator(".w-panel").first
     assert "Chờ duyệt" in first_panel.inner_text()
     shot(phone, "staff-1-dashboard")

@@ -135,7 +135,7 @@ def test_save_draft_starts_no_review(as_coop_quick, coop):
             {},
             "Hai phân loại trùng tên.",
         ),
-        ([("", "150k", "1", "300")], {"title": "  "}, "Trường này là bắt buộc."),
+        ([("", "150k", "1", "300")], {"title": "  "}, "Cần điền mục này."),
     ],
 )
 def test_bad_input_is_explained_and_writes_nothing(as_coop_quick, coop, variants, extra, message):
@@ -160,7 +160,7 @@ def test_another_producers_page_cannot_be_chosen(as_coop_quick, coop, other_coop
     before = _counts()
     response = as_coop_quick.post(URL, _data(other_coop.page))
     assert response.status_code == 200
-    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert "Hãy chọn một lựa chọn có trong danh sách." in response.content.decode()
     assert _counts() == before
 
 
