@@ -164,8 +164,8 @@ def test_the_command_refuses_a_number_that_already_signs_in(coop):
         ({"phone": "12345"}, "Số di động không hợp lệ (10 số, ví dụ 0912 345 678)."),
         ({"phone": "0912 345 678"}, "Số điện thoại 0912345678 đã dùng để đăng nhập cho"),
         ({"title": "HTX Chè Hảo Đạt"}, "Đã có chủ thể OCOP tên &#x27;HTX Chè Hảo Đạt&#x27;."),
-        ({"commune": "99999999"}, "Hãy chọn một lựa chọn hợp lệ."),
-        ({"title": ""}, "Trường này là bắt buộc."),
+        ({"commune": "99999999"}, "Hãy chọn một lựa chọn có trong danh sách."),
+        ({"title": ""}, "Cần điền mục này."),
         ({"title": "!!!"}, "Tên cần có chữ cái hoặc chữ số"),
     ],
 )
