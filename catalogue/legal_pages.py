@@ -5,6 +5,7 @@ from wagtail.models import Page
 
 from catalogue.models import InfoPage
 
+PRIVACY_SLUG = "chinh-sach-bao-mat"
 REVIEW = "<p><em>Nội dung mẫu: cán bộ OCOP tỉnh rà soát và sửa cho đúng với tỉnh mình.</em></p>"
 
 PAGES = [
@@ -38,7 +39,7 @@ PAGES = [
         "<p>Thời gian giao thường từ 2 đến 5 ngày làm việc, tuỳ nơi nhận.</p>",
     ),
     (
-        "chinh-sach-bao-mat",
+        PRIVACY_SLUG,
         "Chính sách bảo mật thông tin cá nhân",
         "<p>Khi đặt hàng, bạn cho chúng tôi họ tên, số điện thoại, địa chỉ nhận hàng và "
         "(nếu muốn) email. Các thông tin này chỉ dùng để giao đơn và liên hệ về đơn; chúng "

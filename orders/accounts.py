@@ -3,20 +3,26 @@ Nobody needs one to buy."""
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from orders import consent
+from orders.forms import SignupForm
 from orders.models import Order
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.save())
+        with transaction.atomic():
+            user = form.save()
+            consent.record_for_account(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("orders_my_orders")
-    return render(request, "orders/account/signup.html", {"form": form})
+    return render(
+        request, "orders/account/signup.html", {"form": form, "privacy": consent.notice_page()}
+    )
 
 
 @login_required

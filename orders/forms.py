@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Commune, Province
@@ -95,6 +96,9 @@ class AddressForm(forms.Form):
         }
 
 
+CONSENT_NEEDED = _("Hãy đánh dấu đồng ý với chính sách bảo mật để đặt hàng.")
+
+
 class PlaceOrderForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Hình thức thanh toán"),
@@ -103,6 +107,10 @@ class PlaceOrderForm(forms.Form):
         initial=PaymentMethod.COD,
     )
     expected_total = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    consent = forms.BooleanField(
+        label=_("Tôi đồng ý để người bán và đơn vị vận chuyển dùng thông tin trên để giao đơn"),
+        error_messages={"required": CONSENT_NEEDED},
+    )
 
     def __init__(self, *args, card_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,3 +126,10 @@ class LookupForm(forms.Form):
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip().upper()
+
+
+class SignupForm(UserCreationForm):
+    consent = forms.BooleanField(
+        label=_("Tôi đồng ý với chính sách bảo mật thông tin cá nhân"),
+        error_messages={"required": _("Hãy đánh dấu đồng ý với chính sách bảo mật.")},
+    )

@@ -272,3 +272,32 @@ class LookupThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class PrivacyConsent(models.Model):
+    """A shopper agreed to the personal-data notice (Decree 13/2023/NĐ-CP art. 11: consent
+    is shown and recorded): when, for what, and the exact text, as the Wagtail revision of
+    the privacy page that was live then (orders/consent.py)."""
+
+    class Purpose(models.TextChoices):
+        ORDER = "order", _("Đặt hàng")
+        ACCOUNT = "account", _("Tạo tài khoản")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    order = models.OneToOneField(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="consent"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+    )
+    notice = models.ForeignKey(
+        "wagtailcore.Revision", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.agreed_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from catalogue import stock
 from catalogue.models import Commune, Province
 from catalogue.numbers import int_or_none
-from orders import checkout, lookup_limit, payments
+from orders import checkout, consent, lookup_limit, payments
 from orders.cart import Cart, by_producer
-from orders.forms import AddressForm, AddToCartForm, LookupForm, PlaceOrderForm
+from orders.forms import (
+    CONSENT_NEEDED,
+    AddressForm,
+    AddToCartForm,
+    LookupForm,
+    PlaceOrderForm,
+)
 from orders.models import Order, PaymentMethod
 
 logger = logging.getLogger(__name__)
@@ -156,13 +163,15 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         method = form.cleaned_data["payment_method"]
         try:
-            order = checkout.place_order(
-                dict(cart.items),
-                address,
-                method,
-                form.cleaned_data["expected_total"],
-                user=request.user,
-            )
+            with transaction.atomic():  # no order without its consent record
+                order = checkout.place_order(
+                    dict(cart.items),
+                    address,
+                    method,
+                    form.cleaned_data["expected_total"],
+                    user=request.user,
+                )
+                consent.record_for_order(order)
         except checkout.CheckoutError as error:
             messages.error(request, str(error))
             return redirect("orders_checkout_review")
@@ -171,7 +180,9 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         if method == PaymentMethod.CARD:
             return redirect("orders_pay", number=order.number)
         return redirect("orders_order", number=order.number)
-    if request.method == "POST":
+    if request.method == "POST" and "consent" in form.errors:
+        messages.error(request, CONSENT_NEEDED)
+    elif request.method == "POST":
         messages.error(request, _("Hãy chọn một hình thức thanh toán có trong danh sách."))
     lines = cart.lines()
     quote = checkout.quote(lines, address.province)
@@ -187,6 +198,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             "quote": quote,
             "form": form,
             "short": [line for line in lines if line.short],
+            "privacy": consent.notice_page(),
         },
     )
 

@@ -117,7 +117,7 @@ def test_cod_checkout_end_to_end(client, shop, skus, mailoutbox):
     assert total == 2 * 150_000 + 60_000 + 2 * 30_000  # default rule: 30.000 ₫ per parcel
 
     placed = client.post(
-        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}
+        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total, "consent": "on"}
     )
     order = Order.objects.get()
     assert placed["Location"] == f"/don-hang/{order.number}/"
@@ -147,7 +147,9 @@ def test_price_change_between_review_and_order_is_shown_not_charged(client, shop
     variant.price = 70_000
     variant.save()
     response = client.post(
-        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}, follow=True
+        "/thanh-toan/xac-nhan/",
+        {"payment_method": "cod", "expected_total": total, "consent": "on"},
+        follow=True,
     )
     assert "vừa thay đổi" in response.text
     assert expected_total(response) == total + 10_000
@@ -160,7 +162,9 @@ def test_sold_out_meanwhile_names_the_item(client, shop, skus):
     total = expected_total(client.get("/thanh-toan/xac-nhan/"))
     stock.set_on_hand(skus["noodles"], 2)
     response = client.post(
-        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}, follow=True
+        "/thanh-toan/xac-nhan/",
+        {"payment_method": "cod", "expected_total": total, "consent": "on"},
+        follow=True,
     )
     assert "Không đủ hàng" in response.text and "còn 2, bạn đặt 3" in response.text
     assert not Order.objects.exists()
@@ -186,7 +190,9 @@ def test_signed_in_shopper_sees_order_history(client, shop, skus, django_user_mo
     add(client, skus["noodles"])
     fill_address(client)
     total = expected_total(client.get("/thanh-toan/xac-nhan/"))
-    client.post("/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total})
+    client.post(
+        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total, "consent": "on"}
+    )
     order = Order.objects.get()
     assert order.user == user
     assert order.number in client.get("/tai-khoan/don-hang/").text
@@ -210,7 +216,8 @@ def test_card_chosen_while_card_payments_are_off_is_explained(client, shop, skus
     fill_address(client)
     total = expected_total(client.get("/thanh-toan/xac-nhan/"))
     response = client.post(
-        "/thanh-toan/xac-nhan/", {"payment_method": "card", "expected_total": total}
+        "/thanh-toan/xac-nhan/",
+        {"payment_method": "card", "expected_total": total, "consent": "on"},
     )
     assert response.status_code == 200 and "hình thức thanh toán" in response.text
     assert not Order.objects.exists()

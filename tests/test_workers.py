@@ -288,7 +288,7 @@ def test_with_redis_down_a_checkout_succeeds_and_its_email_goes_out_later(
     )
     total = client.get("/thanh-toan/xac-nhan/").context["quote"].total
     placed = client.post(
-        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total}
+        "/thanh-toan/xac-nhan/", {"payment_method": "cod", "expected_total": total, "consent": "on"}
     )
     order = Order.objects.get()
     assert placed.status_code == 302 and placed["Location"] == f"/don-hang/{order.number}/"
