@@ -1,14 +1,14 @@
 """What Wagtail 8.0's own admin views show without asking: each view below answers a GET
 with titles of pages, images, documents or certificates whatever the user's rights
 (found by trying them as one cooperative against another). `AdminReadGuard` asks before
-the view runs and answers 403; the page choosers and the admin API are narrowed by the
-hooks in wagtail_hooks.py, with the querysets made here.
-
-What may be shown at all is in catalogue/visibility.py.
+the view runs and answers 403. The page choosers and the admin API are narrowed by the
+hooks in wagtail_hooks.py and catalogue/admin_api.py, with the querysets of
+catalogue/visibility.py (what may be shown at all).
 """
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from wagtail.documents import get_document_model
@@ -82,16 +82,19 @@ def _may_choose(request: HttpRequest, kwargs: dict) -> bool:
     return shown_pages(Page.objects.filter(pk__in=ids), request.user).count() == len(set(ids))
 
 
-def _may_see_snippets(model_label: str) -> Callable[[HttpRequest, dict], bool]:
-    app_label, model_name = model_label.split("_", 1)
+def _may_see_snippets(namespace: str) -> Callable[[HttpRequest, dict], bool]:
+    """Wagtail names a snippet's chooser "wagtailsnippetchoosers_<app>_<model>"."""
+    model = next(
+        (m for m in apps.get_models() if f"{m._meta.app_label}_{m._meta.model_name}" == namespace),
+        None,
+    )
 
     def check(request: HttpRequest, kwargs: dict) -> bool:
-        return (
-            any(
-                request.user.has_perm(f"{app_label}.{action}_{model_name}")
-                for action in ("view", "change", "add", "delete")
-            )
-            or scope_for(request.user).all_producers
+        if model is None or scope_for(request.user).all_producers:
+            return scope_for(request.user).all_producers
+        return any(
+            request.user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+            for action in ("view", "change", "add", "delete")
         )
 
     return check

@@ -145,6 +145,8 @@ def test_admin_api_shows_only_what_the_editor_may_choose(client, theirs, coop):
 
 def test_certificate_chooser_needs_the_right_to_see_certificates(client, theirs):
     assert _denied(client, "/admin/snippets/choose/catalogue/certificate/") == (403, [])
+    # the commune chooser of a producer's own page stays open (view_commune)
+    assert client.get("/admin/snippets/choose/catalogue/commune/").status_code == 200
 
 
 def test_the_page_types_report_is_for_province_staff(client, theirs):
