@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from catalogue.numbers import int_or_none
@@ -54,11 +53,8 @@ def _may_act_on(request: HttpRequest, kwargs: dict) -> bool:
     ids = _ids(request)
     if ids is None:
         return False
-    if model is Page:
-        editable = PagePermissionPolicy().instances_user_has_permission_for(request.user, "change")
-    else:
-        policy = policy_registry.get_by_type(model)
-        editable = policy.instances_user_has_permission_for(request.user, "change")
+    policy = policy_registry.get_by_type(model)  # Wagtail's page policy for Page
+    editable = policy.instances_user_has_permission_for(request.user, "change")
     return editable.filter(pk__in=ids).count() == len(set(ids))
 
 

@@ -48,6 +48,6 @@ def login_locks_view(request: HttpRequest) -> HttpResponse:
             "page_title": _("Đăng nhập bị tạm khoá"),
             "header_icon": "lock",
             "attempts": locked_attempts(),
-            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "minutes": settings.LOGIN_LOCK_MINUTES,
         },
     )

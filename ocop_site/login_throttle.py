@@ -20,8 +20,8 @@ class ThrottledLogins(AxesStandaloneBackend):
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "login_locked.html", {"minutes": minutes}, status=429)
+    context = {"minutes": settings.LOGIN_LOCK_MINUTES}
+    return render(request, "login_locked.html", context, status=429)
 
 
 def client_address(request: HttpRequest) -> str:

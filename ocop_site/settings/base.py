@@ -179,7 +179,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env_str("LOGIN_LOCK_MINUTES", "15")))
+LOGIN_LOCK_MINUTES = int(env_str("LOGIN_LOCK_MINUTES", "15"))  # shown on the screens
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCK_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ocop_site.login_throttle.locked_out"
