@@ -18,7 +18,7 @@ from connectors.engine import run_pass
 from connectors.lease import ChannelBusy
 from connectors.models import Channel, PushNotice
 from connectors.registry import adapter_for
-from orders import expiry, lookup_limit
+from orders import expiry, lookup_limit, personal_data
 
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
@@ -58,13 +58,18 @@ def authorisations() -> str:
 def prune() -> str:
     """Forget finished slots, task results and received pushes older than two weeks
     (a marketplace stops re-sending a push within a day: Lazada after 12 × 30 min), and
-    order-lookup counters whose window is over."""
+    order-lookup counters whose window is over; and erase the personal data of orders
+    past their retention (orders/personal_data.py)."""
     cutoff = timezone.now() - KEEP_FINISHED
     slots, _ = Slot.objects.filter(finished_at__lt=cutoff).delete()
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     pushes, _ = PushNotice.objects.filter(received_at__lt=cutoff).delete()
     lookups = lookup_limit.prune(timezone.now())
-    return f"pruned {slots} slots, {results} task results, {pushes} pushes, {lookups} lookups"
+    erased = personal_data.anonymise_due(timezone.now())
+    return (
+        f"pruned {slots} slots, {results} task results, {pushes} pushes, {lookups} lookups;"
+        f" erased personal data of {erased} orders"
+    )
 
 
 GLOBAL_JOBS = [

@@ -60,6 +60,10 @@ class Order(NormalizedTextModel):
     needs_attention = models.CharField(_("cần xử lý"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("ngày đặt"), auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(_("ngày thanh toán"), null=True, blank=True)
+    erasure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(
+        _("đã xoá thông tin cá nhân"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -28,4 +28,6 @@ urlpatterns = [
         "tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(next_page="/"), name="orders_logout"
     ),
     path("tai-khoan/don-hang/", accounts.my_orders, name="orders_my_orders"),
+    path("tai-khoan/du-lieu/", accounts.my_data, name="orders_my_data"),
+    path("tai-khoan/du-lieu/tai-ve/", accounts.my_data_download, name="orders_my_data_download"),
 ]

@@ -187,6 +187,13 @@ AXES_LOCKOUT_CALLABLE = "ocop_site.login_throttle.locked_out"
 AXES_ENABLE_ADMIN = False  # unlocking is a Wagtail screen for province staff
 AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login (personal data)
 PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))
+# Personal data on orders (orders/personal_data.py; Decree 13/2023/NĐ-CP art. 3: kept no
+# longer than its purpose needs). A finished order's name, phone, email and address are
+# erased this many days after it was placed; amounts, lines and dates stay for the books.
+PERSONAL_DATA_RETENTION_DAYS = int(env_str("PERSONAL_DATA_RETENTION_DAYS", "1825"))
+# A shopper who deletes their account: finished orders older than this are erased at once,
+# newer ones when they reach it (the window for returns and complaints).
+ERASURE_HOLD_DAYS = int(env_str("ERASURE_HOLD_DAYS", "30"))
 AXES_CLIENT_IP_CALLABLE = "ocop_site.login_throttle.client_address"
 LOGIN_REDIRECT_URL = "orders_my_orders"
 
