@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from orders.models import Order, PrivacyConsent, SubOrder
 
+# Stored, so in the site's language whatever language the shopper's request was in.
+ERASED_NAME = "(đã xoá)"
 OPEN_SUB_ORDER = [
     SubOrder.Status.NEW,
     SubOrder.Status.CONFIRMED,
@@ -30,7 +31,7 @@ def finished() -> QuerySet[Order]:
 
 
 def anonymise(order: Order, now: datetime.datetime) -> None:
-    order.name = _("(đã xoá)")
+    order.name = ERASED_NAME
     order.phone = order.email = order.street = order.note = ""
     order.user = None
     order.anonymised_at = now
@@ -84,7 +85,7 @@ def export(user: User) -> dict[str, Any]:
         .select_related("province", "commune")
         .prefetch_related("sub_orders__lines", "sub_orders__producer")
     )
-    consents = PrivacyConsent.objects.filter(user=user).select_related("notice")
+    consents = PrivacyConsent.objects.filter(user=user).select_related("order")
     return {
         "tai_khoan": {
             "ten_dang_nhap": user.get_username(),
@@ -99,7 +100,7 @@ def export(user: User) -> dict[str, Any]:
                 "ban_thong_bao": consent.notice_id,
                 "don_hang": consent.order.number if consent.order else None,
             }
-            for consent in consents.select_related("order")
+            for consent in consents
         ],
     }
 
